@@ -1,0 +1,47 @@
+"""Execute a step notebook (a Jupytext percent script in notebooks/) and keep the executed copy,
+so the report and reviewers can see exactly what ran. Notebooks stay thin: they call `analysis`.
+
+    python -m analysis.notebooks notebooks/03_gap_analysis.py reports/_build/notebooks/03_gap_analysis.ipynb
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .atomic import write_text_atomic
+from .paths import project_root
+
+
+def execute_script(source: Path, timeout: int = 600):
+    """Read a percent script with jupytext and execute it with nbclient in the project root."""
+    import jupytext
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = jupytext.read(source)
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(project_root())}})
+    client.execute()
+    return notebook, nbformat
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if len(args) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    source, target = Path(args[0]), Path(args[1])
+    try:
+        notebook, nbformat = execute_script(source)
+    except Exception as exc:  # an error in a cell: show which notebook failed, keep no partial output
+        print(f"error: {source}: {exc}", file=sys.stderr)
+        return 1
+    write_text_atomic(target, nbformat.writes(notebook))
+    print(f"executed {source} -> {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

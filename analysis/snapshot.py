@@ -1,0 +1,179 @@
+"""Frozen raw inputs: every file under ``data/raw/`` has a ``<name>.meta.yaml`` beside it holding
+its origin (OWID-snapshot style) and its sha256. Every step reads raw files through
+:func:`read_raw`, so a tampered or missing input stops the build before anything is computed.
+
+Command line::
+
+    python -m analysis.snapshot verify          # check every raw file (make verify)
+    python -m analysis.snapshot verify --write data/interim/snapshot.json   # ... and write the manifest
+    python -m analysis.snapshot record PATH...  # record the checksum of a new or deliberately changed file
+    python -m analysis.snapshot hash            # print the snapshot hash cited in the report
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .errors import ChecksumError, InputError
+from .paths import raw_dir, relative
+
+META_SUFFIX = ".meta.yaml"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def meta_path(path: Path) -> Path:
+    return path.with_name(path.name + META_SUFFIX)
+
+
+def data_files(root: Path | None = None) -> list[Path]:
+    """Every raw data file (everything under data/raw that is not a metadata file), sorted."""
+    root = root or raw_dir()
+    return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.endswith(META_SUFFIX))
+
+
+def load_meta(path: Path) -> dict:
+    """The metadata record of a raw data file; its absence is itself an error."""
+    meta = meta_path(path)
+    if not meta.exists():
+        raise ChecksumError(relative(path), f"no metadata file {meta.name} beside it; "
+                            f"run `python -m analysis.snapshot record {relative(path)}` and fill in its origin")
+    try:
+        record = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise InputError(relative(meta), f"not valid YAML: {exc}") from exc
+    for key in ("sha256", "bytes"):
+        if key not in record:
+            raise InputError(relative(meta), f"missing field '{key}'")
+    return record
+
+
+def verify_file(path: Path) -> bytes:
+    """Return the file's bytes if they match the recorded sha256; raise naming file, expected and actual hash."""
+    path = Path(path)
+    record = load_meta(path)
+    if not path.exists():
+        raise ChecksumError(relative(path), f"missing: the snapshot records it (sha256 {record['sha256']}) "
+                            "but the file is not there")
+    data = path.read_bytes()
+    actual = sha256_bytes(data)
+    if actual != record["sha256"]:
+        raise ChecksumError(relative(path), f"checksum mismatch: expected sha256 {record['sha256']}, "
+                            f"actual {actual}. Raw files are frozen; if the change is deliberate, "
+                            f"record it with `python -m analysis.snapshot record {relative(path)}`")
+    return data
+
+
+def orphan_metadata(root: Path | None = None) -> list[Path]:
+    """Metadata files whose data file has gone missing."""
+    root = root or raw_dir()
+    return sorted(m for m in root.rglob("*" + META_SUFFIX)
+                  if not m.with_name(m.name[: -len(META_SUFFIX)]).exists())
+
+
+def verify_all(root: Path | None = None) -> list[tuple[str, str]]:
+    """Verify every raw file; return (relative path, sha256) pairs, sorted."""
+    root = root or raw_dir()
+    for meta in orphan_metadata(root):
+        data_file = meta.with_name(meta.name[: -len(META_SUFFIX)])
+        verify_file(data_file)  # raises the 'missing' error with the recorded hash
+    return [(relative(p), sha256_bytes(verify_file(p))) for p in data_files(root)]
+
+
+def snapshot_hash(entries: list[tuple[str, str]]) -> str:
+    """One hash for the whole raw snapshot: cite it and anyone can check they have the same inputs."""
+    listing = "".join(f"{path}  {digest}\n" for path, digest in sorted(entries))
+    return sha256_bytes(listing.encode("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _read_raw_cached(path: str, mtime_ns: int, size: int) -> bytes:
+    return verify_file(Path(path))
+
+
+def read_raw(path: Path) -> bytes:
+    """The only way pipeline code reads a raw file: verified against its recorded checksum."""
+    path = Path(path)
+    if not path.exists():
+        return verify_file(path)
+    stat = path.stat()
+    return _read_raw_cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+
+
+def read_raw_text(path: Path) -> str:
+    """Verified raw text; a file that is not UTF-8 is rejected with the way to convert it."""
+    data = read_raw(path)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(relative(path), f"not UTF-8 (undecodable byte at byte {exc.start}, line {line}); "
+                         f"if it is GBK, convert it with `iconv -f GBK -t UTF-8 in.csv > out.csv`",
+                         row=line) from exc
+
+
+def record(path: Path) -> Path:
+    """Write (or update) the sha256 and size in a file's metadata, keeping the hand-written origin fields."""
+    path = Path(path)
+    data = path.read_bytes()
+    meta = meta_path(path)
+    digest, size = sha256_bytes(data), len(data)
+    if meta.exists():
+        text = meta.read_text(encoding="utf-8")
+        text = re.sub(r"(?m)^sha256:.*$", f"sha256: {digest}", text)
+        text = re.sub(r"(?m)^bytes:.*$", f"bytes: {size}", text)
+        if not re.search(r"(?m)^sha256:", text):
+            text = text.rstrip("\n") + f"\nsha256: {digest}\n"
+        if not re.search(r"(?m)^bytes:", text):
+            text = text.rstrip("\n") + f"\nbytes: {size}\n"
+    else:
+        text = (f"file: {path.name}\ntitle: null  # fill in\nproducer: null\nurl: null\n"
+                f"date_published: null\ndate_accessed: null\nlicense: null\ndescription: null\n"
+                f"sha256: {digest}\nbytes: {size}\n")
+    from .atomic import write_text_atomic
+    write_text_atomic(meta, text)
+    return meta
+
+
+def write_manifest(path: Path, entries: list[tuple[str, str]]) -> Path:
+    """The verified snapshot as a file: what the report cites and what downstream steps depend on."""
+    from .atomic import write_json_atomic
+
+    files = [{"path": p, "sha256": digest} for p, digest in sorted(entries)]
+    return write_json_atomic(path, {"snapshot_sha256": snapshot_hash(entries), "files": files})
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args.pop(0) if args else "verify"
+    try:
+        if command == "verify":
+            entries = verify_all()
+            if args[:1] == ["--write"]:
+                write_manifest(Path(args[1]), entries)
+            print(f"snapshot verified: {len(entries)} raw files match their checksums "
+                  f"(snapshot {snapshot_hash(entries)[:12]})")
+        elif command == "hash":
+            print(snapshot_hash(verify_all()))
+        elif command == "record":
+            for name in args:
+                print(f"recorded {relative(record(Path(name)))}")
+        else:
+            print(__doc__, file=sys.stderr)
+            return 2
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -29,6 +29,9 @@ PINYIN_GLOSS = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚ
 # Mojibake: a '?' standing for bytes the host site could not decode, followed by non-ASCII text.
 # Flagged with the six characters after it, since where the damage ends cannot be known.
 MOJIBAKE = re.compile(r"\?(?=[^\s?])[^\s，。、；：“”\"]{1,6}")
+# Suspect runs without a '?': a lone capital letter between Chinese characters ("高,F代化" for 现代化)
+# or a character from the rare CJK extension planes ("学;𫄭据库"). Flagged for a reviewer, not repaired.
+SUSPECT = re.compile(r"(?<=[\u4e00-\u9fff,;])[A-Z](?=[\u4e00-\u9fff])|[\U00020000-\U0003134F]")
 
 CLEANUPS = {
     "pinyin_glosses": (PINYIN_GLOSS, "pinyin gloss inserted by the host site"),
@@ -37,21 +40,22 @@ CLEANUPS = {
 
 @dataclass(frozen=True)
 class Normalized:
-    """A normalized text and its map: segments (norm_start, norm_end, raw_start, raw_end) tile both texts."""
+    """A normalized text and its map: segments (norm_start, norm_end, raw_start, raw_end, edited) tile
+    both texts; unedited segments map character by character, edited ones only as a whole."""
 
     document_id: str
     text: str
-    segments: tuple[tuple[int, int, int, int], ...]
+    segments: tuple[tuple[int, int, int, int, int], ...]
 
     def to_raw(self, start: int, end: int) -> tuple[int, int]:
         """Raw span holding the original of the normalized span text[start:end]."""
         starts = [s[0] for s in self.segments]
         i = max(bisect.bisect_right(starts, start) - 1, 0)
-        n0, n1, r0, r1 = self.segments[i]
-        raw_start = r0 + (start - n0) if (n1 - n0) == (r1 - r0) else r0
+        n0, _, r0, _, edited = self.segments[i]
+        raw_start = r0 if edited else r0 + (start - n0)
         j = max(bisect.bisect_left(starts, end) - 1, 0)
-        n0, n1, r0, r1 = self.segments[j]
-        raw_end = r0 + (end - n0) if (n1 - n0) == (r1 - r0) else r1
+        n0, _, r0, r1, edited = self.segments[j]
+        raw_end = r1 if edited else r0 + (end - n0)
         return raw_start, max(raw_end, raw_start)
 
 
@@ -67,7 +71,7 @@ def cleanup_edits(document: Document, raw: str) -> list[Edit]:
     return edits
 
 
-def apply_edits(raw: str, edits: list[Edit], source: str) -> tuple[str, list[tuple[int, int, int, int]]]:
+def apply_edits(raw: str, edits: list[Edit], source: str) -> tuple[str, list[tuple[int, int, int, int, int]]]:
     """Apply non-overlapping edits; return the new text and its segment map."""
     edits = sorted(edits, key=lambda e: (e.start, e.end))
     for before, after in zip(edits, edits[1:]):
@@ -79,15 +83,15 @@ def apply_edits(raw: str, edits: list[Edit], source: str) -> tuple[str, list[tup
         if edit.start > raw_pos:
             length = edit.start - raw_pos
             pieces.append(raw[raw_pos:edit.start])
-            segments.append((norm_pos, norm_pos + length, raw_pos, edit.start))
+            segments.append((norm_pos, norm_pos + length, raw_pos, edit.start, 0))
             norm_pos += length
         pieces.append(edit.replacement)
-        segments.append((norm_pos, norm_pos + len(edit.replacement), edit.start, edit.end))
+        segments.append((norm_pos, norm_pos + len(edit.replacement), edit.start, edit.end, 1))
         norm_pos += len(edit.replacement)
         raw_pos = edit.end
     if raw_pos < len(raw) or not segments:
         pieces.append(raw[raw_pos:])
-        segments.append((norm_pos, norm_pos + len(raw) - raw_pos, raw_pos, len(raw)))
+        segments.append((norm_pos, norm_pos + len(raw) - raw_pos, raw_pos, len(raw), 0))
     return "".join(pieces), segments
 
 
@@ -109,11 +113,15 @@ def to_simplified(text: str, source: str) -> str:
 def mojibake_flags(normalized: Normalized) -> list[dict]:
     """Undecodable runs are kept as they are (no guessing) and flagged with both offsets."""
     flags = []
-    for m in MOJIBAKE.finditer(normalized.text):
-        raw_start, raw_end = normalized.to_raw(m.start(), m.end())
-        flags.append({"flag": "mojibake_kept", "start": m.start(), "end": m.end(), "text": m.group(),
-                      "raw_start": raw_start, "raw_end": raw_end})
-    return flags
+    runs = [m.span() for m in MOJIBAKE.finditer(normalized.text)]
+    for name, pattern in (("mojibake_kept", MOJIBAKE), ("suspect_characters", SUSPECT)):
+        for m in pattern.finditer(normalized.text):
+            if name == "suspect_characters" and any(a <= m.start() < b for a, b in runs):
+                continue
+            raw_start, raw_end = normalized.to_raw(m.start(), m.end())
+            flags.append({"flag": name, "start": m.start(), "end": m.end(), "text": m.group(),
+                          "raw_start": raw_start, "raw_end": raw_end})
+    return sorted(flags, key=lambda f: f["start"])
 
 
 def normalize_document(document: Document, errata_rows: list[dict]) -> tuple[Normalized, dict]:

@@ -2,6 +2,10 @@
 so the report and reviewers can see exactly what ran. Notebooks stay thin: they call `analysis`.
 
     python -m analysis.notebooks notebooks/03_gap_analysis.py reports/_build/notebooks/03_gap_analysis.ipynb
+    python -m analysis.notebooks notebooks/04_region_profile.py out.ipynb -p region_code=451000
+
+Parameters follow the papermill convention: the cell tagged ``parameters`` holds the defaults and
+a cell with the given values is inserted after it.
 """
 
 from __future__ import annotations
@@ -13,13 +17,29 @@ from .atomic import write_text_atomic
 from .paths import project_root
 
 
-def execute_script(source: Path, timeout: int = 600):
+def inject_parameters(notebook, parameters: dict[str, str]) -> None:
+    """Insert the given values after the cell tagged 'parameters' (papermill's convention)."""
+    import nbformat
+
+    if not parameters:
+        return
+    index = next((i for i, cell in enumerate(notebook.cells)
+                  if "parameters" in cell.get("metadata", {}).get("tags", [])), None)
+    if index is None:
+        raise ValueError("the notebook has no cell tagged 'parameters'")
+    source = "# Injected parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in sorted(parameters.items()))
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    notebook.cells.insert(index + 1, cell)
+
+
+def execute_script(source: Path, parameters: dict[str, str] | None = None, timeout: int = 600):
     """Read a percent script with jupytext and execute it with nbclient in the project root."""
     import jupytext
     import nbformat
     from nbclient import NotebookClient
 
     notebook = jupytext.read(source)
+    inject_parameters(notebook, parameters or {})
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(project_root())}})
@@ -29,12 +49,18 @@ def execute_script(source: Path, timeout: int = 600):
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    parameters = {}
+    while "-p" in args:
+        i = args.index("-p")
+        key, _, value = args[i + 1].partition("=")
+        parameters[key] = value
+        del args[i:i + 2]
     if len(args) != 2:
         print(__doc__, file=sys.stderr)
         return 2
     source, target = Path(args[0]), Path(args[1])
     try:
-        notebook, nbformat = execute_script(source)
+        notebook, nbformat = execute_script(source, parameters)
     except Exception as exc:  # an error in a cell: show which notebook failed, keep no partial output
         print(f"error: {source}: {exc}", file=sys.stderr)
         return 1

@@ -1,0 +1,165 @@
+"""Candidate extractor: every numeric commitment-like span in a normalized plan, so nothing in the
+register is missed. Each candidate must be covered by a register quote or by a reviewed dismissal
+(``data/raw/register/dismissals.csv``: document_id, quote, reason). Works on any plan text: the
+rules are about how Chinese plans write numbers, not about these five documents.
+
+    python -m analysis.candidates          # list candidates, print coverage, fail if any is uncovered
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from .atomic import write_csv_atomic
+from .documents import load_documents
+from .errors import InputError
+from .normalize import load_normalized
+from .paths import processed_dir, raw_dir, relative
+from .tables import parse_csv, read_raw_csv
+
+NUMBER = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
+MEASURE = r"(?:个百分点|万人次|万人|万名|所|个|人次|人|名|间|次|项|家|支|座|门|节|套|台|批|条|亿元|万元|元|平方米|学时|课时|%|％|‰|%o)"
+# A number (or a range of two) followed by a measure word: "60%", "2—3所", "1000名", "十二个".
+QUANTITY = re.compile(rf"{NUMBER}(?:\s*[—\-－~～至到]\s*{NUMBER})?\s*{MEASURE}")
+# Year phrases that date a commitment: 到2025年, 2023学年前, 2025年底, 每年.
+YEAR_PHRASE = re.compile(r"(?:到|至|在|于|截至)?(?:19|20)\d\d\s*(?:学)?年(?:底|前|末|内|秋季学期)?|每年|每学年")
+# "一个/一所/一项…" is mostly the indefinite article ("一个中心"), not a count: not a candidate.
+INDEFINITE = re.compile(r"^一(?:个|所|项|批|支|条|家|座|门|节|套|台|间|名)$")
+DISMISSAL_COLUMNS = ["document_id", "quote", "reason"]
+SENTENCE_END = "。;；\n"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    document_id: str
+    start: int
+    end: int
+    text: str
+    year_hint: str
+    sentence: str
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(ch, 0, start) for ch in SENTENCE_END) + 1
+    rights = [i for i in (text.find(ch, end) for ch in SENTENCE_END) if i >= 0]
+    return left, (min(rights) + 1 if rights else len(text))
+
+
+def extract(document_id: str, text: str) -> list[Candidate]:
+    """Numeric candidates in a text, each with the year phrase of its sentence (if any)."""
+    candidates = []
+    for m in QUANTITY.finditer(text):
+        if INDEFINITE.match(m.group()):
+            continue
+        left, right = _sentence_bounds(text, m.start(), m.end())
+        sentence = text[left:right].strip()
+        years = YEAR_PHRASE.findall(text[left:right])
+        candidates.append(Candidate(document_id, m.start(), m.end(), m.group(), years[0] if years else "", sentence))
+    return candidates
+
+
+def dismissals_path() -> Path:
+    return raw_dir() / "register" / "dismissals.csv"
+
+
+def quote_spans(text: str, quotes: list[str]) -> list[tuple[int, int]]:
+    """Every occurrence of every quote, as spans."""
+    spans = []
+    for quote in quotes:
+        spans += [(m.start(), m.start() + len(quote)) for m in re.finditer(re.escape(quote), text)]
+    return spans
+
+
+def covered(candidate: Candidate, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= candidate.start and candidate.end <= end for start, end in spans)
+
+
+def load_dismissals(texts: dict[str, str], draft: Path | None = None) -> list[dict]:
+    """Reviewed dismissals; each must say why and must quote the text verbatim.
+
+    ``draft`` reads a file outside data/raw (not checksummed), for review before it joins."""
+    path = Path(draft) if draft else dismissals_path()
+    rows = (parse_csv(path.read_text(encoding="utf-8"), str(path), DISMISSAL_COLUMNS) if draft
+            else read_raw_csv(path, DISMISSAL_COLUMNS))
+    for row in rows:
+        if row["document_id"] not in texts:
+            raise InputError(relative(path), f"unknown document {row['document_id']!r}", row=row["_row"], column="document_id")
+        if not row["reason"]:
+            raise InputError(relative(path), "reason is empty: say why this is not a target", row=row["_row"], column="reason")
+        if row["quote"] not in texts[row["document_id"]]:
+            raise InputError(relative(path), f"quote not found in the normalized text of {row['document_id']}",
+                             row=row["_row"], column="quote")
+    return rows
+
+
+def coverage(register_quotes: dict[str, list[str]], texts: dict[str, str],
+             dismissals: list[dict]) -> pl.DataFrame:
+    """One row per candidate: where it is, and whether the register or a dismissal covers it."""
+    records = []
+    for document_id, text in sorted(texts.items()):
+        registered = quote_spans(text, register_quotes.get(document_id, []))
+        dismissed = quote_spans(text, [d["quote"] for d in dismissals if d["document_id"] == document_id])
+        for c in extract(document_id, text):
+            status = "registered" if covered(c, registered) else "dismissed" if covered(c, dismissed) else "uncovered"
+            records.append({"document_id": document_id, "start": c.start, "end": c.end, "candidate": c.text,
+                            "year_hint": c.year_hint, "status": status, "sentence": c.sentence})
+    schema = {"document_id": pl.String, "start": pl.Int64, "end": pl.Int64, "candidate": pl.String,
+              "year_hint": pl.String, "status": pl.String, "sentence": pl.String}
+    return pl.DataFrame(records, schema=schema, orient="row").sort("document_id", "start")
+
+
+def coverage_by_document(frame: pl.DataFrame) -> pl.DataFrame:
+    return (frame.group_by("document_id")
+            .agg(candidates=pl.len(),
+                 registered=(pl.col("status") == "registered").sum(),
+                 dismissed=(pl.col("status") == "dismissed").sum(),
+                 uncovered=(pl.col("status") == "uncovered").sum())
+            .sort("document_id"))
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    from .register import load_register
+
+    parser = argparse.ArgumentParser(prog="python -m analysis.candidates", description=__doc__.splitlines()[0])
+    parser.add_argument("--register", help="a draft register file to check instead of data/raw/register/targets.csv")
+    parser.add_argument("--dismissals", help="a draft dismissals file instead of data/raw/register/dismissals.csv")
+    parser.add_argument("--document", action="append", help="only this document id (repeatable)")
+    args = parser.parse_args(argv)
+    try:
+        texts = {d.document_id: load_normalized(d.document_id).text for d in load_documents()
+                 if not args.document or d.document_id in args.document}
+        quotes: dict[str, list[str]] = {}
+        for row in load_register(args.register):
+            quotes.setdefault(row["document_id"], []).append(row["quote"])
+        dismissals = [d for d in load_dismissals({d.document_id: load_normalized(d.document_id).text
+                                                   for d in load_documents()}, args.dismissals)
+                      if d["document_id"] in texts]
+        frame = coverage(quotes, texts, dismissals)
+        if not (args.register or args.dismissals or args.document):
+            write_csv_atomic(processed_dir() / "candidates.csv", frame)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    summary = coverage_by_document(frame)
+    print("candidate coverage (numeric spans found by the extractor):")
+    for doc, total, reg, dis, unc in summary.iter_rows():
+        print(f"  {doc}: {total} candidates, {reg} registered, {dis} dismissed, {unc} uncovered")
+    uncovered = frame.filter(pl.col("status") == "uncovered")
+    for row in uncovered.iter_rows(named=True):
+        print(f"error: uncovered candidate in {row['document_id']} at {row['start']}: {row['candidate']!r} "
+              f"in \"{row['sentence'][:80]}\"", file=sys.stderr)
+    if uncovered.height:
+        print(f"{uncovered.height} candidate(s) neither registered nor dismissed", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,81 @@
+"""The reference catalogues: regions (GB/T 2260) and indicators, read from data/raw/reference."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import InputError
+from .paths import raw_dir, relative
+from .tables import read_raw_csv
+
+REGION_COLUMNS = ["region_code", "name_zh", "name_en", "level", "parent_code"]
+INDICATOR_COLUMNS = ["indicator_id", "name_zh", "aliases_zh", "name_en", "unit", "direction", "kind",
+                     "min", "max", "notes"]
+LEVELS = {"national", "province", "prefecture", "county"}
+DIRECTIONS = {"increase", "decrease", "none"}
+KINDS = {"rate", "count", "share", "milestone", "other"}
+
+
+def regions_path() -> Path:
+    return raw_dir() / "reference" / "regions.csv"
+
+
+def indicators_path() -> Path:
+    return raw_dir() / "reference" / "indicators.csv"
+
+
+def load_regions() -> dict[str, dict]:
+    """Regions by code; parents must exist, so context can walk up to the national level."""
+    path = regions_path()
+    rows = read_raw_csv(path, REGION_COLUMNS)
+    regions: dict[str, dict] = {}
+    for row in rows:
+        code = row["region_code"]
+        if not (code.isdigit() and len(code) == 6):
+            raise InputError(relative(path), f"region_code {code!r} is not a six-digit GB/T 2260 code",
+                             row=row["_row"], column="region_code")
+        if code in regions:
+            raise InputError(relative(path), f"duplicated region_code {code}", row=row["_row"], column="region_code")
+        if row["level"] not in LEVELS:
+            raise InputError(relative(path), f"level {row['level']!r} is not one of {sorted(LEVELS)}",
+                             row=row["_row"], column="level")
+        regions[code] = row
+    for row in rows:
+        if row["parent_code"] and row["parent_code"] not in regions:
+            raise InputError(relative(path), f"parent_code {row['parent_code']} is not a listed region",
+                             row=row["_row"], column="parent_code")
+    return regions
+
+
+def load_indicators() -> dict[str, dict]:
+    """Indicators by id, with min/max as numbers and aliases as a list."""
+    path = indicators_path()
+    indicators: dict[str, dict] = {}
+    for row in read_raw_csv(path, INDICATOR_COLUMNS):
+        where = dict(row=row["_row"])
+        if row["indicator_id"] in indicators:
+            raise InputError(relative(path), f"duplicated indicator_id {row['indicator_id']}", column="indicator_id", **where)
+        for column, allowed in (("direction", DIRECTIONS), ("kind", KINDS)):
+            if row[column] not in allowed:
+                raise InputError(relative(path), f"{column} {row[column]!r} is not one of {sorted(allowed)}",
+                                 column=column, **where)
+        for column in ("min", "max"):
+            try:
+                row[column] = float(row[column]) if row[column] else None
+            except ValueError:
+                raise InputError(relative(path), f"{column} {row[column]!r} is not a number", column=column, **where) from None
+        row["aliases"] = [a.strip() for a in row["aliases_zh"].split("|") if a.strip()]
+        indicators[row["indicator_id"]] = row
+    return indicators
+
+
+@lru_cache(maxsize=None)
+def _alias_index(items: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
+    return {name: indicator_id for indicator_id, names in items for name in names}
+
+
+def indicator_for_name(name: str, indicators: dict[str, dict]) -> str | None:
+    """The indicator whose Chinese name or alias is exactly ``name``, if any."""
+    items = tuple((i, (row["name_zh"], *row["aliases"])) for i, row in sorted(indicators.items()))
+    return _alias_index(items).get(name.strip())

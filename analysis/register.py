@@ -1,0 +1,227 @@
+"""The target register: one reviewed row per quantitative commitment in the plans
+(``data/raw/register/targets.csv``), each proven by a verbatim quote of the normalized text.
+
+A row is accepted only if its quote is found (exactly once) in its document's normalized text and
+the numbers of the quote carry the row's value and year. Command line:
+
+    python -m analysis.register          # check every row, write data/processed/targets.csv + .parquet
+    python -m analysis.register check    # check only; list every problem
+    python -m analysis.register check DRAFT.csv   # check a draft file before it joins the register
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from .atomic import write_csv_atomic, write_parquet_atomic
+from .documents import Document, load_documents
+from .errors import InputError
+from .normalize import Normalized, load_normalized
+from .numbers import contains_number, has_ocr_permille, years_in
+from .paths import processed_dir, raw_dir, relative
+from .reference import load_indicators, load_regions
+from .tables import parse_csv, read_raw_csv
+
+COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator", "value",
+           "value_high", "unit", "target_year", "baseline_value", "baseline_year", "quote", "year_quote",
+           "flags", "note"]
+TARGET_KINDS = {"level", "increment", "per_year", "relative_change", "milestone", "relative_to_benchmark"}
+COMPARATORS = {">=", ">", "<=", "<", "=", "range"}
+FLAGS = {"year_missing", "value_missing", "year_from_plan_end", "year_from_heading", "region_unknown",
+         "ocr_damage", "needs_review"}
+# Kinds whose commitment is not a number: an event (通过国家认定) or a comparison (低于全省平均水平).
+VALUELESS_KINDS = {"milestone", "relative_to_benchmark"}
+TARGET_ID = re.compile(r"^T\d{3}-\d{3}$")
+
+
+def register_path() -> Path:
+    return raw_dir() / "register" / "targets.csv"
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    message: str
+
+
+def _number(text: str) -> float | None:
+    return float(text) if text else None
+
+
+def _check_fields(row: dict, documents: dict[str, Document], indicators: dict, regions: dict) -> list[Problem]:
+    """Vocabulary, types and references of one row."""
+    r, problems = row["_row"], []
+    add = lambda column, message: problems.append(Problem(r, column, message))  # noqa: E731
+    if not TARGET_ID.match(row["target_id"]):
+        add("target_id", f"{row['target_id']!r} is not of the form T003-017")
+    if row["document_id"] not in documents:
+        add("document_id", f"unknown document {row['document_id']!r}; known: {sorted(documents)}")
+    if row["indicator_id"] not in indicators:
+        add("indicator_id", f"unknown indicator {row['indicator_id']!r}: add it to data/raw/reference/indicators.csv first")
+    flags = set(filter(None, row["flags"].split(";")))
+    if unknown := flags - FLAGS:
+        add("flags", f"unknown flag(s) {sorted(unknown)}; known: {sorted(FLAGS)}")
+    if row["region_code"]:
+        if row["region_code"] not in regions:
+            add("region_code", f"unknown region {row['region_code']!r}: add it to data/raw/reference/regions.csv first")
+    elif "region_unknown" not in flags:
+        add("region_code", "empty: give the region, or flag region_unknown when the document does not name it")
+    if row["target_kind"] not in TARGET_KINDS:
+        add("target_kind", f"{row['target_kind']!r} is not one of {sorted(TARGET_KINDS)}")
+    if row["comparator"] not in COMPARATORS:
+        add("comparator", f"{row['comparator']!r} is not one of {sorted(COMPARATORS)}")
+    for column in ("value", "value_high", "baseline_value"):
+        try:
+            _number(row[column])
+        except ValueError:
+            add(column, f"{row[column]!r} is not a number")
+    for column in ("target_year", "baseline_year"):
+        if row[column] and not re.fullmatch(r"(19|20)\d\d", row[column]):
+            add(column, f"{row[column]!r} is not a four-digit year")
+    if not row["value"] and "value_missing" not in flags and row["target_kind"] not in VALUELESS_KINDS:
+        add("value", "empty: the source lost the value? then flag value_missing")
+    if row["value"] and "value_missing" in flags:
+        add("flags", "value_missing is flagged but a value is given")
+    if not row["target_year"] and "year_missing" not in flags:
+        add("target_year", "empty: the source gives no year? then flag year_missing")
+    if row["target_year"] and "year_missing" in flags:
+        add("flags", "year_missing is flagged but a year is given")
+    if (row["comparator"] == "range") != bool(row["value_high"]):
+        add("value_high", "a range needs value (low) and value_high; only a range has value_high")
+    if not row["quote"]:
+        add("quote", "empty: every target needs its verbatim quote")
+    return problems
+
+
+def _find_once(text: str, quote: str) -> tuple[int, int]:
+    """Position of the quote, and how many times it occurs."""
+    return text.find(quote), text.count(quote)
+
+
+def _check_quote(row: dict, document: Document, normalized: Normalized) -> list[Problem]:
+    """The proof: the quote is in the text and its numbers carry the row's value and year."""
+    r, problems = row["_row"], []
+    add = lambda column, message: problems.append(Problem(r, column, message))  # noqa: E731
+    quote, flags = row["quote"], set(filter(None, row["flags"].split(";")))
+    start, count = _find_once(normalized.text, quote)
+    if count == 0:
+        add("quote", f"not found in the normalized text data/interim/texts/{document.document_id}.txt")
+        return problems
+    if count > 1:
+        add("quote", f"occurs {count} times in the text; lengthen it so it is unique")
+    for column in ("value", "value_high", "baseline_value"):
+        if row[column] and not contains_number(quote, float(row[column])):
+            add(column, f"{row[column]} does not appear among the numbers of the quote {quote!r}")
+    if row["target_year"]:
+        year = int(row["target_year"])
+        year_text = quote
+        if row["year_quote"]:
+            if row["year_quote"] not in normalized.text:
+                add("year_quote", "not found in the normalized text")
+            year_text += " " + row["year_quote"]
+        if year not in years_in(year_text):
+            if "year_from_plan_end" in flags:
+                if year != document.plan_period_end:
+                    add("target_year", f"{year} flagged year_from_plan_end but the plan ends in {document.plan_period_end}")
+            else:
+                add("target_year", f"{year} is not in the quote (nor in year_quote); "
+                    "quote the year, or flag year_from_plan_end if the year is the plan's end")
+    if row["baseline_year"] and int(row["baseline_year"]) not in years_in(quote + " " + row["year_quote"]):
+        add("baseline_year", f"{row['baseline_year']} is not in the quote")
+    if has_ocr_permille(quote) and "ocr_damage" not in flags:
+        add("flags", "the quote contains OCR damage ('%o'); flag ocr_damage")
+    return problems
+
+
+def load_register(path: Path | None = None) -> list[dict]:
+    """The register rows; ``path`` reads a draft outside data/raw (not checksummed) for review."""
+    if path is None:
+        return read_raw_csv(register_path(), COLUMNS)
+    return parse_csv(Path(path).read_text(encoding="utf-8"), str(path), COLUMNS)
+
+
+def check_register(rows: list[dict]) -> list[Problem]:
+    """Every problem of every row, so a reviewer can fix them in one pass."""
+    documents = {d.document_id: d for d in load_documents()}
+    indicators, regions = load_indicators(), load_regions()
+    texts = {doc_id: load_normalized(doc_id) for doc_id in documents}
+    problems, seen = [], {}
+    for row in rows:
+        if row["target_id"] in seen:
+            problems.append(Problem(row["_row"], "target_id", f"duplicated; first used in row {seen[row['target_id']]}"))
+        seen.setdefault(row["target_id"], row["_row"])
+        field_problems = _check_fields(row, documents, indicators, regions)
+        problems += field_problems
+        malformed = {p.column for p in field_problems if "is not a" in p.message}
+        if row["document_id"] in documents and row["quote"] and not malformed:
+            problems += _check_quote(row, documents[row["document_id"]], texts[row["document_id"]])
+    return sorted(problems, key=lambda p: (p.row, p.column))
+
+
+def _as_error(problem: Problem, name: str | None = None) -> InputError:
+    return InputError(name or relative(register_path()), problem.message, row=problem.row, column=problem.column)
+
+
+def targets_frame(rows: list[dict]) -> pl.DataFrame:
+    """The proven register as a typed table with quote offsets in the normalized and the raw text."""
+    documents = {d.document_id: d for d in load_documents()}
+    texts = {doc_id: load_normalized(doc_id) for doc_id in documents}
+    records = []
+    for row in rows:
+        document, normalized = documents[row["document_id"]], texts[row["document_id"]]
+        start = normalized.text.find(row["quote"])
+        end = start + len(row["quote"])
+        raw_start, raw_end = normalized.to_raw(start, end)
+        records.append({column: row[column] or None for column in COLUMNS} | {
+            "quote_start": start, "quote_end": end, "raw_start": raw_start, "raw_end": raw_end,
+            "plan_period_start": document.plan_period_start, "plan_period_end": document.plan_period_end})
+    schema = {column: pl.String for column in COLUMNS} | {
+        "value": pl.Float64, "value_high": pl.Float64, "baseline_value": pl.Float64,
+        "target_year": pl.Int64, "baseline_year": pl.Int64, "quote_start": pl.Int64, "quote_end": pl.Int64,
+        "raw_start": pl.Int64, "raw_end": pl.Int64, "plan_period_start": pl.Int64, "plan_period_end": pl.Int64}
+    frame = pl.DataFrame(records, schema=schema, orient="row") if records else pl.DataFrame(schema=schema)
+    return frame.sort("target_id")
+
+
+def build() -> pl.DataFrame:
+    """Check the register; stop at the first problem (all are printed by `check`); write the outputs."""
+    rows = load_register()
+    problems = check_register(rows)
+    if problems:
+        raise _as_error(problems[0])
+    frame = targets_frame(rows)
+    write_csv_atomic(processed_dir() / "targets.csv", frame)
+    write_parquet_atomic(processed_dir() / "targets.parquet", frame)
+    return frame
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args[:1] == ["check"]:
+            draft = args[1] if len(args) > 1 else None
+            name = draft or relative(register_path())
+            problems = check_register(load_register(draft))
+            for problem in problems:
+                print(f"error: {_as_error(problem, name)}", file=sys.stderr)
+            print(f"{len(problems)} problem(s) in {name}")
+            return 1 if problems else 0
+        frame = build()
+        counts = frame.group_by("document_id").len().sort("document_id")
+        print(f"register: {frame.height} targets proven by their quotes -> data/processed/targets.csv")
+        for doc_id, n in counts.iter_rows():
+            print(f"  {doc_id}: {n}")
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

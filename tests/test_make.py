@@ -1,0 +1,72 @@
+"""Incremental builds: the Makefile's targets are real files with complete prerequisites.
+
+Works on a copy of the built repository (mtimes preserved) and asks make, with --dry-run, which
+steps a change would re-run. Needs the tree built first (`make test` builds before testing)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make not installed")
+
+STEPS = {
+    "normalize": "analysis.normalize",
+    "register": "analysis.register",
+    "statistics": "analysis.statistics",
+    "validation": "analysis.validation",
+    "assess": "analysis.assess",
+    "report": "analysis.report",
+}
+
+
+@pytest.fixture()
+def built_copy(tmp_path):
+    if not (REPO / "reports/_site/index.html").exists():
+        pytest.skip("the tree is not built yet: run `make` (make test does it first)")
+    copy = tmp_path / "edugap"
+    ignore = shutil.ignore_patterns(".git", ".venv", ".staging", "artifacts", "__pycache__", ".pytest_cache")
+    shutil.copytree(REPO, copy, ignore=ignore, copy_function=shutil.copy2)
+    (copy / ".venv").symlink_to(REPO / ".venv")
+    return copy
+
+
+def steps_that_would_run(tree) -> set[str]:
+    env = {k: v for k, v in os.environ.items() if k != "EDUGAP_ROOT"}
+    result = subprocess.run(["make", "--dry-run", "all"], cwd=tree, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stderr
+    return {step for step, module in STEPS.items() if f"-m {module}" in result.stdout}
+
+
+def touch(path):
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10_000_000_000))
+
+
+def test_built_tree_has_nothing_to_do(built_copy):
+    assert steps_that_would_run(built_copy) == set()
+
+
+def test_statistics_change_reruns_validation_assessment_report_not_normalization(built_copy):
+    touch(built_copy / "data/raw/statistics/observations.csv")
+    assert steps_that_would_run(built_copy) == {"statistics", "validation", "assess", "report"}
+
+
+def test_plan_text_change_reruns_its_normalization_and_downstream(built_copy):
+    touch(built_copy / "data/raw/policies/003_6b52586ec0517abe.txt")
+    env = {k: v for k, v in os.environ.items() if k != "EDUGAP_ROOT"}
+    dry = subprocess.run(["make", "--dry-run", "all"], cwd=built_copy, capture_output=True, text=True, env=env).stdout
+    assert "-m analysis.normalize 003-baise" in dry
+    assert "-m analysis.normalize 000-zhaotong" not in dry
+    assert {"register", "validation", "assess", "report"} <= steps_that_would_run(built_copy)
+    assert "statistics" not in steps_that_would_run(built_copy)
+
+
+def test_report_source_change_rerenders_only_the_report(built_copy):
+    touch(built_copy / "reports/index.py")
+    assert steps_that_would_run(built_copy) == {"report"}

@@ -91,14 +91,16 @@ $(CANDIDATES): $(NORMALIZED) $(REGISTER) analysis/candidates.py analysis/registe
 
 statistics: $(OBSERVATIONS) ## Load the official statistics into data/processed/observations.csv
 
-$(OBSERVATIONS) data/processed/sources.csv &: $(STATISTICS) $(REFERENCE) analysis/statistics.py \
+$(OBSERVATIONS) data/processed/observations.parquet data/processed/sources.csv \
+    data/processed/sources.parquet &: $(STATISTICS) $(REFERENCE) analysis/statistics.py \
     analysis/reference.py $(CORE) | $(STAMP)
 	$(PY) -m analysis.statistics
 
 validate: $(VALIDATION) ## Run the Great Expectations suites (errors stop the build)
 
 $(VALIDATION) reports/validation.html &: $(OBSERVATIONS) $(TARGETS) $(wildcard expectations/*.json) \
-    analysis/validation.py $(CORE) | $(STAMP)
+    $(STATISTICS) $(REFERENCE) params.yaml analysis/validation.py analysis/statistics.py \
+    analysis/reference.py $(CORE) | $(STAMP)
 	$(PY) -m analysis.validation
 
 assess: $(ASSESSMENTS) ## Assess every target against the observations

@@ -1,0 +1,297 @@
+"""Great Expectations suites (expectations/*.json) run on the processed data the assessment uses.
+
+Each suite file is a GX 1.x suite in GX's own JSON form: expectation ``type``, ``kwargs``, ``severity``
+(``critical`` = error, stops the build; ``warning`` = reported) and ``meta`` (``name``, ``description``,
+``report_column``). Sets that depend on the catalogues are GX suite parameters (``{"$PARAMETER": ...}``)
+filled in here. Checks that need a lookup (plausible range, the indicator's unit, year-over-year change)
+are computed as columns first, then expected with GX.
+
+Results go to data/processed/validation_summary.json (one entry per expectation, failing rows located by
+file, spreadsheet row and column) and reports/validation.html (self-contained, works offline).
+
+Command line::
+
+    python -m analysis.validation      # exits 1 if an error-severity expectation fails
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import math
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+import yaml
+
+from .atomic import write_json_atomic, write_text_atomic
+from .errors import InputError
+from .paths import expectations_dir, processed_dir, project_root, raw_dir, relative, reports_dir
+from .reference import load_indicators, load_regions
+from .snapshot import read_raw_text
+from .statistics import load_observations, load_sources, observations_path
+
+SEVERITY = {"critical": "error", "warning": "warning", "info": "warning"}
+SUITES = ("observations", "targets")
+VALUELESS_KINDS = ["milestone", "relative_to_benchmark"]  # targets that carry no number of their own
+
+
+@dataclass
+class Prepared:
+    """A frame ready for GX: processed columns as strings, derived columns, and where each row lives."""
+    frame: pl.DataFrame
+    files: list[str]
+    rows: list[int]
+
+
+def load_suite(name: str) -> dict:
+    path = expectations_dir() / f"{name}.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise InputError(relative(path), f"cannot read the suite: {exc}") from exc
+
+
+def suite_parameters() -> dict:
+    """Run-time values of the suites' $PARAMETER references, from the catalogues and params.yaml."""
+    params = yaml.safe_load((project_root() / "params.yaml").read_text(encoding="utf-8"))
+    return {"region_codes": sorted(load_regions()), "indicator_ids": sorted(load_indicators()),
+            "source_ids": sorted(load_sources()), "current_year": int(str(params["as_of"])[:4])}
+
+
+def _read_strings(path: Path) -> pl.DataFrame:
+    """A processed CSV with every cell as a string ('' -> null), so the suites see what a reader sees."""
+    if not path.exists():
+        raise InputError(relative(path), "not found; build it first (see `make help`)")
+    return pl.read_csv(path, infer_schema=False)
+
+
+def _with_indicator(frame: pl.DataFrame) -> pl.DataFrame:
+    """Join the indicator's unit and plausible range; flag values outside it (null where it cannot be judged)."""
+    indicators = pl.DataFrame([{"indicator_id": k, "indicator_unit": v["unit"], "_min": v["min"], "_max": v["max"]}
+                               for k, v in sorted(load_indicators().items())],
+                              schema={"indicator_id": pl.String, "indicator_unit": pl.String,
+                                      "_min": pl.Float64, "_max": pl.Float64})
+    number = pl.col("value").cast(pl.Float64, strict=False)
+    inside = (pl.col("_min").is_null() | (number >= pl.col("_min"))) & (pl.col("_max").is_null() | (number <= pl.col("_max")))
+    judged = number.is_not_null() & pl.col("indicator_unit").is_not_null()
+    return (frame.join(indicators, on="indicator_id", how="left", maintain_order="left")
+            .with_columns(value_number=number, value_in_range=pl.when(judged).then(inside))
+            .drop("_min", "_max"))
+
+
+def _year_over_year(frame: pl.DataFrame) -> pl.DataFrame:
+    """Annual change from the previous reference year of the same (region, indicator) series.
+
+    In percentage points for % figures, relative otherwise; null for the first point of a series and for
+    two sources giving the same year (a disagreement, not a jump).
+    """
+    series = ["region_code", "indicator_id"]
+    previous = lambda c: pl.col(c).shift(1).over(series, order_by=["year_number", "source_id"])  # noqa: E731
+    gap = pl.col("year_number") - previous("year_number")
+    change = pl.col("value_number") - previous("value_number")
+    in_series = pl.col("indicator_id").is_not_null() & pl.col("year_number").is_not_null() & (gap > 0)
+    dated = frame.filter(pl.col("indicator_id").is_not_null() & pl.col("year_number").is_not_null())
+    dated = dated.with_columns(
+        yoy_pp_per_year=pl.when(in_series & (pl.col("unit") == "%")).then(change / gap),
+        yoy_relative_per_year=pl.when(in_series & (pl.col("unit") != "%") & (previous("value_number") != 0))
+        .then(change / previous("value_number") / gap))
+    return frame.join(dated.select("_index", "yoy_pp_per_year", "yoy_relative_per_year"), on="_index", how="left",
+                      maintain_order="left")
+
+
+def prepare_observations() -> Prepared:
+    """data/processed/observations.csv with derived columns; rows located in the raw file they come from."""
+    path = processed_dir() / "observations.csv"
+    frame = _read_strings(path).with_row_index("_index")
+    frame = _with_indicator(frame).with_columns(
+        indicator_key=pl.coalesce("indicator_id", "indicator_as_published"),
+        year_number=pl.col("year").cast(pl.Int64, strict=False),
+        has_year=pl.when(pl.col("year").is_not_null()).then(pl.lit("true")).otherwise(pl.lit("false")))
+    frame = _year_over_year(frame)
+    raw_rows = dict(load_observations().select("observation_id", "_row").iter_rows())
+    files, rows = [], []
+    for number, key in enumerate(frame["observation_id"].to_list(), start=2):
+        found = raw_rows.get(key)
+        files.append(relative(observations_path()) if found else relative(path))
+        rows.append(found or number)
+    return Prepared(frame.drop("_index"), files, rows)
+
+
+def _raw_row_numbers(path: Path, key: str) -> dict[str, int]:
+    """Spreadsheet row of each key in a raw CSV (header = row 1); empty if the file is absent."""
+    if not path.exists():
+        return {}
+    reader = csv.DictReader(io.StringIO(read_raw_text(path), newline=""))
+    return {row.get(key): number for number, row in enumerate(reader, start=2) if row.get(key)}
+
+
+def prepare_targets(path: Path | None = None) -> Prepared:
+    """data/processed/targets.csv (or ``path``) with derived columns; rows located in the raw register."""
+    path = path or processed_dir() / "targets.csv"
+    frame = _with_indicator(_read_strings(path))
+    frame = frame.with_columns(
+        value_high_number=pl.col("value_high").cast(pl.Float64, strict=False),
+        value_stated=pl.col("value").is_not_null() | pl.col("target_kind").is_in(VALUELESS_KINDS))
+    raw_path = raw_dir() / "register" / "targets.csv"
+    raw_rows = _raw_row_numbers(raw_path, "target_id")
+    files, rows = [], []
+    for number, key in enumerate(frame["target_id"].to_list() if "target_id" in frame.columns else [], start=2):
+        found = raw_rows.get(key)
+        files.append(relative(raw_path) if found else relative(path))
+        rows.append(found or number)
+    return Prepared(frame, files, rows)
+
+
+def run_suite(suite: dict, frame: pl.DataFrame, parameters: dict) -> list:
+    """GX validation results of one suite on one frame (pandas), in the suite's order."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = context.data_sources.add_pandas(f"edugap-{suite['name']}").add_dataframe_asset(suite["name"])
+    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
+        batch_parameters={"dataframe": frame.to_pandas()})
+    expectation_suite = gx.ExpectationSuite(name=suite["name"], expectations=suite["expectations"])
+    names = [e.get("meta", {}).get("name") for e in suite["expectations"]]
+    if len(expectation_suite.expectations) != len(names) or None in names or len(set(names)) != len(names):
+        raise InputError(f"expectations/{suite['name']}.json", "every expectation needs a unique meta.name and a "
+                         "configuration GX accepts (see the log above)")
+    result = batch.validate(expectation_suite, result_format={"result_format": "COMPLETE"},
+                            expectation_parameters=parameters)
+    by_name = {r.expectation_config.meta["name"]: r for r in result.results}
+    return [by_name[e["meta"]["name"]] for e in suite["expectations"]]
+
+
+def _cell(value) -> str | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return str(value)
+
+
+def summarise(suite: dict, results: list, prepared: Prepared, data_file: str) -> list[dict]:
+    """One contract entry per expectation: suite, expectation, severity, passed, failing rows."""
+    entries = []
+    for spec, result in zip(suite["expectations"], results):
+        meta = spec["meta"]
+        kwargs = spec["kwargs"]
+        column = meta.get("report_column") or kwargs.get("column") or kwargs.get("column_A")
+        failing = []
+        if "unexpected_index_list" in result.result:
+            for index in sorted(set(result.result["unexpected_index_list"])):
+                value = prepared.frame[index, column] if column in prepared.frame.columns else None
+                failing.append({"file": prepared.files[index], "row": prepared.rows[index], "column": column,
+                                "value": _cell(value)})
+        elif not result.success:
+            missing = (result.result.get("details") or {}).get("mismatched", {}).get("missing")
+            failing = ([{"file": data_file, "row": 1, "column": name, "value": None} for name in missing] if missing
+                       else [{"file": data_file, "row": None, "column": None,
+                              "value": _cell(result.result.get("observed_value"))}])
+        entries.append({"suite": suite["name"], "expectation": meta["name"],
+                        "description": meta.get("description", ""), "severity": SEVERITY[spec.get("severity", "critical")],
+                        "passed": bool(result.success),
+                        "failing": sorted(failing, key=lambda f: (f["file"], f["row"], f["column"] or ""))})
+    return entries
+
+
+def _skipped(name: str, data_file: str, reason: str) -> dict:
+    return {"suite": name, "expectation": "input_present", "description": f"suite skipped: {reason}",
+            "severity": "warning", "passed": False,
+            "failing": [{"file": data_file, "row": None, "column": None, "value": None}]}
+
+
+def validate(targets_path: Path | None = None) -> list[dict]:
+    """Run both suites; the targets suite is skipped (with a warning entry) while targets.csv does not exist."""
+    parameters = suite_parameters()
+    entries = []
+    for name in SUITES:
+        suite = load_suite(name)
+        data = targets_path if name == "targets" and targets_path else processed_dir() / f"{name}.csv"
+        if name == "targets" and not data.exists():
+            print(f"validation: {relative(data)} not found; the target register suite is skipped "
+                  "(run `python -m analysis.register` first)", file=sys.stderr)
+            entries.append(_skipped(name, relative(data), f"{relative(data)} not found"))
+            continue
+        prepared = prepare_observations() if name == "observations" else prepare_targets(data)
+        entries += summarise(suite, run_suite(suite, prepared.frame, parameters), prepared, relative(data))
+    return entries
+
+
+PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>edugap: data validation</title>
+<style>
+body{{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:2rem;max-width:72rem;color:#222}}
+table{{border-collapse:collapse;width:100%;margin:1rem 0}}th,td{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}
+th{{background:#f3f3f3}}.pass{{color:#176f2c}}.error{{color:#b00020;font-weight:bold}}.warning{{color:#9a6700;font-weight:bold}}
+details table{{font-size:.9em}}code{{font-size:.95em}}
+</style></head><body>
+<h1>Data validation 数据校验</h1>
+<p>{overview}</p>
+{sections}
+<p><small>Generated by <code>python -m analysis.validation</code> from <code>data/processed/validation_summary.json</code>
+(Great Expectations suites in <code>expectations/</code>). Self-contained page: no external resources.</small></p>
+</body></html>
+"""
+
+
+def render_html(entries: list[dict]) -> str:
+    """A small offline page: one table per suite, failing rows folded under each expectation."""
+    esc = lambda v: "" if v is None else html.escape(str(v))  # noqa: E731
+    sections = []
+    for suite in dict.fromkeys(e["suite"] for e in entries):
+        rows = []
+        for e in (e for e in entries if e["suite"] == suite):
+            status = "pass" if e["passed"] else e["severity"]
+            label = "passed" if e["passed"] else f"{e['severity']}: {len(e['failing'])} row(s)"
+            detail = ""
+            if e["failing"]:
+                cells = "".join(f"<tr><td>{esc(f['file'])}</td><td>{esc(f['row'])}</td><td>{esc(f['column'])}</td>"
+                                f"<td>{esc(f['value'])}</td></tr>" for f in e["failing"])
+                detail = (f"<details><summary>{len(e['failing'])} failing row(s)</summary><table><tr><th>file</th>"
+                          f"<th>row</th><th>column</th><th>value</th></tr>{cells}</table></details>")
+            rows.append(f"<tr><td class=\"{status}\">{esc(label)}</td><td><code>{esc(e['expectation'])}</code></td>"
+                        f"<td>{esc(e['description'])}{detail}</td></tr>")
+        sections.append(f"<h2>Suite <code>{esc(suite)}</code></h2><table><tr><th>result</th><th>expectation</th>"
+                        f"<th>what is checked</th></tr>{''.join(rows)}</table>")
+    errors = sum(1 for e in entries if not e["passed"] and e["severity"] == "error")
+    warnings = sum(1 for e in entries if not e["passed"] and e["severity"] == "warning")
+    overview = (f"{len(entries)} expectations: {sum(e['passed'] for e in entries)} passed, {errors} error(s), "
+                f"{warnings} warning(s). Errors stop the build; warnings are findings to review. Rows are spreadsheet "
+                "rows (header = row 1) of the file named.")
+    return PAGE.format(overview=esc(overview), sections="\n".join(sections))
+
+
+def write_results(entries: list[dict]) -> tuple[Path, Path]:
+    return (write_json_atomic(processed_dir() / "validation_summary.json", entries),
+            write_text_atomic(reports_dir() / "validation.html", render_html(entries)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()
+    try:
+        entries = validate()
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    summary, page = write_results(entries)
+    failed = [e for e in entries if not e["passed"]]
+    for e in failed:
+        print(f"  {e['severity']:7} {e['suite']}.{e['expectation']}: {len(e['failing'])} row(s)")
+    errors = sum(e["severity"] == "error" for e in failed)
+    print(f"validation: {len(entries)} expectations, {errors} error(s), {len(failed) - errors} warning(s) "
+          f"in {time.perf_counter() - started:.1f} s -> {relative(summary)}, {relative(page)}")
+    if errors:
+        print("error: validation failed: error-severity expectations did not pass (see above)", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

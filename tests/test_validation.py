@@ -1,0 +1,170 @@
+"""The Great Expectations suites: shipped data pass every error, the known warnings are exactly these,
+and each kind of defect is caught with file, row, column and value."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis import statistics, validation
+from analysis.snapshot import record
+
+REPO = Path(__file__).resolve().parent.parent
+OBS = "data/raw/statistics/observations.csv"
+CONTEXT_ONLY = ["各级各类学校", "普通中等专业学校", "职业高中", "高校", "普通中学", "小学", "特殊教育学校", "幼儿园",
+                "小学教学点", "各级各类在校生", "教职工"]
+
+
+def failures(entries: list[dict]) -> dict[tuple[str, str, str], list[tuple]]:
+    return {(e["suite"], e["expectation"], e["severity"]):
+            [(f["file"], f["row"], f["column"], f["value"]) for f in e["failing"]]
+            for e in entries if not e["passed"]}
+
+
+def edit_raw(tree: Path, old: str, new: str) -> None:
+    """Change one cell run in the temporary copy's observations and record the deliberate change."""
+    path = tree / OBS
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    record(path)
+
+
+def build_and_validate(tree: Path) -> list[dict]:
+    assert statistics.main() == 0
+    return validation.validate()
+
+
+def test_shipped_statistics_pass_every_error_and_show_the_known_warnings(tree, capsys):
+    entries = build_and_validate(tree)
+    assert {e["suite"] for e in entries} == {"observations", "targets"}
+    assert len([e for e in entries if e["suite"] == "observations"]) == 22
+    assert failures(entries) == {
+        ("observations", "indicator_mapped", "warning"):
+            [(OBS, row, "indicator_as_published", name) for row, name in enumerate(CONTEXT_ONLY, start=5)],
+        ("observations", "year_present", "warning"): [(OBS, row, "year", None) for row in (16, 17, 18)],
+        ("targets", "input_present", "warning"): [("data/processed/targets.csv", None, None, None)],
+    }
+    assert "target register suite is skipped" in capsys.readouterr().err
+
+
+def test_main_writes_contract_summary_and_an_offline_page(tree, capsys):
+    assert statistics.main() == 0
+    assert validation.main() == 0
+    summary = tree / "data/processed/validation_summary.json"
+    page = tree / "reports/validation.html"
+    first = summary.read_bytes(), page.read_bytes()
+    entries = json.loads(first[0])
+    assert all(set(e) == {"suite", "expectation", "description", "severity", "passed", "failing"} for e in entries)
+    assert all(set(f) == {"file", "row", "column", "value"} for e in entries for f in e["failing"])
+    html = first[1].decode("utf-8")
+    assert not re.search(r"<script|<link|<img|@import|url\(|(src|href)=", html, re.IGNORECASE)
+    assert "各级各类学校" in html and "year_present" in html
+    assert validation.main() == 0
+    assert (summary.read_bytes(), page.read_bytes()) == first
+    assert "0 error(s), 3 warning(s)" in capsys.readouterr().out
+
+
+def test_out_of_range_value_is_an_error_but_a_gross_rate_may_exceed_100(tree, capsys):
+    edit_raw(tree, "九年义务教育巩固率,compulsory_consolidation_rate,2021,99.65",
+             "九年义务教育巩固率,compulsory_consolidation_rate,2021,100.65")
+    edit_raw(tree, "学前教育三年毛入园率,preschool_gross_enrolment_rate,2021,81.08",
+             "学前教育三年毛入园率,preschool_gross_enrolment_rate,2021,101.08")
+    assert statistics.main() == 0
+    assert validation.main() == 1
+    assert "error: validation failed" in capsys.readouterr().err
+    found = failures(json.loads((tree / "data/processed/validation_summary.json").read_text(encoding="utf-8")))
+    assert found[("observations", "value_in_plausible_range", "error")] == [(OBS, 3, "value", "100.65")]
+
+
+def test_future_year_is_an_error(tree):
+    edit_raw(tree, "高中阶段毛入学率,upper_secondary_gross_enrolment_rate,2024,92.0",
+             "高中阶段毛入学率,upper_secondary_gross_enrolment_rate,2027,92.0")
+    found = failures(build_and_validate(tree))
+    assert found[("observations", "year_not_future", "error")] == [(OBS, 58, "year", "2027")]
+
+
+def test_year_over_year_jump_is_a_warning(tree):
+    edit_raw(tree, "学前教育三年毛入园率,preschool_gross_enrolment_rate,2021,92.3",
+             "学前教育三年毛入园率,preschool_gross_enrolment_rate,2021,72.3")
+    entries = build_and_validate(tree)
+    found = failures(entries)
+    assert found[("observations", "yoy_jump_rate", "warning")] == [(OBS, 24, "value", "72.3"), (OBS, 28, "value", "93.0")]
+    assert not [e for e in entries if not e["passed"] and e["severity"] == "error"]
+
+
+REGISTER_COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator", "value",
+                    "value_high", "unit", "target_year", "baseline_value", "baseline_year", "quote", "year_quote",
+                    "flags", "note", "quote_start", "quote_end", "raw_start", "raw_end", "plan_period_start",
+                    "plan_period_end"]
+CONSTRUCTED = [  # (target_id, region, indicator, kind, comparator, value, value_high, unit, year): one defect each
+    ("T900-001", "530600", "preschool_gross_enrolment_rate", "level", ">=", "90", "", "%", "2025"),  # row 2: good
+    ("T900-001", "530600", "compulsory_consolidation_rate", "level", ">=", "99", "", "%", "2025"),  # 3: duplicate id
+    ("T900-003", "530600", "compulsory_consolidation_rate", "level", "≥", "99", "", "%", "2025"),  # 4: comparator
+    ("T900-004", "530600", "compulsory_consolidation_rate", "level", ">=", "约90", "", "%", "2025"),  # 5: value
+    ("T900-005", "", "new_public_kindergartens", "increment", ">=", "10", "", "所", "2025"),  # 6: no region
+    ("T900-006", "430300", "public_kindergarten_enrolment_share", "level", ">", "60", "", "%", ""),  # 7: no year
+    ("T900-007", "430300", "education_network_access_rate", "level", ">=", "", "", "%", "2025"),  # 8: no value
+    ("T900-008", "451000", "compulsory_consolidation_rate", "level", ">=", "101", "", "%", "2025"),  # 9: range
+    ("T900-009", "451000", "campus_safety_accident_rate", "relative_change", "<=", "10", "", "个百分点", "2025"),  # 10
+    ("T900-010", "451000", "new_public_kindergartens", "increment", "range", "5", "3", "所", "2025"),  # 11: range order
+    ("T900-011", "530000", "no_such_indicator", "level", ">=", "5", "", "%", "2025"),  # 12: indicator
+    ("T900-012", "999999", "preschool_gross_enrolment_rate", "level", ">=", "90", "", "%", "2025"),  # 13: region
+    ("T900-013", "530600", "quality_balanced_compulsory_counties", "milestone", ">=", "", "", "个", "2025"),  # 14: good
+]
+
+
+def test_register_suite_on_a_constructed_register(tree, tmp_path):
+    (tree / "data/raw/register/targets.csv").unlink(missing_ok=True)  # rows are then located in the file given
+    path = tmp_path / "targets.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, REGISTER_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        for target_id, region, indicator, kind, comparator, value, high, unit, year in CONSTRUCTED:
+            writer.writerow({"target_id": target_id, "document_id": "900-test", "region_code": region,
+                             "indicator_id": indicator, "target_kind": kind, "comparator": comparator,
+                             "value": value, "value_high": high, "unit": unit, "target_year": year,
+                             "quote": "test fixture"})
+    assert statistics.main() == 0
+    found = {k: v for k, v in failures(validation.validate(targets_path=path)).items() if k[0] == "targets"}
+    name = str(path)
+    assert found == {
+        ("targets", "target_id_unique", "error"): [(name, 2, "target_id", "T900-001"), (name, 3, "target_id", "T900-001")],
+        ("targets", "comparator_allowed", "error"): [(name, 4, "comparator", "≥")],
+        ("targets", "value_numeric", "error"): [(name, 5, "value", "约90")],
+        ("targets", "region_code_present", "warning"): [(name, 6, "document_id", "900-test")],
+        ("targets", "target_year_present", "warning"): [(name, 7, "target_id", "T900-006")],
+        ("targets", "value_present", "warning"): [(name, 8, "target_id", "T900-007")],
+        ("targets", "value_in_plausible_range", "warning"): [(name, 9, "value", "101")],
+        ("targets", "unit_matches_indicator", "warning"): [(name, 10, "unit", "个百分点")],
+        ("targets", "range_ordered", "error"): [(name, 11, "value_high", "3")],
+        ("targets", "indicator_id_known", "error"): [(name, 12, "indicator_id", "no_such_indicator")],
+        ("targets", "region_code_known", "error"): [(name, 13, "region_code", "999999")],
+    }
+
+
+def test_missing_processed_observations_is_a_clear_error(tree, capsys):
+    assert validation.main() == 1
+    assert capsys.readouterr().err == ("error: data/processed/observations.csv: not found; build it first "
+                                       "(see `make help`)\n")
+    assert not (tree / "data/processed/validation_summary.json").exists()
+
+
+def test_suite_files_name_every_expectation_once_with_a_severity():
+    for name in validation.SUITES:
+        suite = json.loads((REPO / "expectations" / f"{name}.json").read_text(encoding="utf-8"))
+        names = [e["meta"]["name"] for e in suite["expectations"]]
+        assert len(names) == len(set(names))
+        assert {e["severity"] for e in suite["expectations"]} == {"critical", "warning"}
+
+
+def test_importing_the_module_does_not_import_great_expectations():
+    code = "import sys, analysis.validation; print('great_expectations' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

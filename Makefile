@@ -105,13 +105,15 @@ $(VALIDATION) reports/validation.html &: $(OBSERVATIONS) $(TARGETS) $(wildcard e
 
 assess: $(ASSESSMENTS) ## Assess every target against the observations
 
-$(ASSESSMENTS) data/processed/context.csv data/processed/summary.csv &: $(TARGETS) $(OBSERVATIONS) \
+$(ASSESSMENTS) data/processed/assessments.parquet data/processed/context.csv data/processed/context.parquet \
+    data/processed/summary.csv data/processed/summary.parquet &: $(TARGETS) $(OBSERVATIONS) \
     $(VALIDATION) $(REFERENCE) params.yaml analysis/assess.py analysis/summary.py $(CORE) | $(STAMP)
 	$(PY) -m analysis.assess
 
 datapackage: $(DATAPACKAGE) ## Describe data/processed as a Frictionless data package
 
-$(DATAPACKAGE): $(TARGETS) $(CANDIDATES) $(OBSERVATIONS) $(ASSESSMENTS) analysis/datapackage.py | $(STAMP)
+$(DATAPACKAGE): $(TARGETS) $(CANDIDATES) $(OBSERVATIONS) $(VALIDATION) $(ASSESSMENTS) $(SNAPSHOT) \
+    analysis/datapackage.py $(CORE) | $(STAMP)
 	$(PY) -m analysis.datapackage
 
 notebooks: $(EXECUTED) ## Execute the step notebooks; keep executed copies for the report

@@ -1,0 +1,184 @@
+"""``data/processed/datapackage.json``: a Frictionless Data Package (v1) describing every processed file,
+so the processed dataset can be cited and checked on its own: path, format, bytes, sha256, and for tables
+the schema (field names and types). No timestamps: the same files give the same bytes.
+
+Command line::
+
+    python -m analysis.datapackage      # after every processed table is built
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+from pathlib import Path
+
+import polars as pl
+
+from .atomic import write_json_atomic
+from .errors import InputError
+from .paths import processed_dir, raw_dir, relative
+from .snapshot import sha256_bytes, snapshot_hash, verify_all
+
+DESCRIPTOR = "datapackage.json"
+FORMATS = {  # suffix -> (format, mediatype, text encoding or None)
+    ".csv": ("csv", "text/csv", "utf-8"),
+    ".parquet": ("parquet", "application/vnd.apache.parquet", None),
+    ".json": ("json", "application/json", "utf-8"),
+}
+DESCRIPTIONS = {
+    "targets": "The target register: one row per quantitative commitment, with its verbatim quote and offsets.",
+    "observations": "Official figures (actuals), one per source, region, indicator and year; usable=false rows "
+                    "lack a reference year or failed validation and are never used as actuals.",
+    "sources": "Where every figure comes from: publisher, URL, dates, kind and where the figure stands.",
+    "assessments": "One assessment per target: status, method, actual, baseline, gap (positive = better than "
+                   "target), attainment, progress ratio, reason and caveat (notes of the observations used).",
+    "context": "Parent regions' figures shown beside a target as labelled context; never a region's actual.",
+    "summary": "Per region and ALL: targets, assessable, counts by status, 达标率 (achieved ÷ assessable), "
+               "coverage (assessable ÷ targets).",
+    "candidates": "Numeric candidates found in the normalized texts, for the register's review.",
+    "validation_summary": "Results of the validation suites (expectation, severity, passed, failing cells).",
+}
+PRIMARY_KEYS = {"targets": ["target_id"], "observations": ["observation_id"], "sources": ["source_id"],
+                "assessments": ["target_id"], "summary": ["region_code"]}
+LICENSE = {
+    "name": "notspecified",
+    "title": "License note: the figures are quoted from the official publications listed under sources, whose "
+             "terms of re-use apply; no further license is granted for them. The code that derives these tables "
+             "is MIT-licensed (see the project's pyproject.toml).",
+}
+IDENTIFIER = re.compile(r"(^|_)(code|id)$")  # codes and ids are strings even when they look like numbers
+
+
+def field_type(dtype: pl.DataType) -> str:
+    """Frictionless (Table Schema v1) type of a polars dtype."""
+    if dtype.is_integer():
+        return "integer"
+    if dtype.is_float() or dtype.is_decimal():
+        return "number"
+    if dtype == pl.Boolean:
+        return "boolean"
+    if dtype == pl.Date:
+        return "date"
+    if dtype == pl.Datetime:
+        return "datetime"
+    if isinstance(dtype, (pl.List, pl.Array)):
+        return "array"
+    return "string"
+
+
+def _infer_csv_type(name: str, cells: pl.Series) -> str:
+    """Type of a CSV column with no Parquet twin: the narrowest type every non-empty cell fits."""
+    values = cells.drop_nulls().filter(cells.drop_nulls() != "")
+    if IDENTIFIER.search(name) or values.is_empty():
+        return "string"
+    if values.str.contains(r"^-?\d+$").all():
+        return "integer"
+    if values.cast(pl.Float64, strict=False).null_count() == 0:
+        return "number"
+    if values.str.to_lowercase().is_in(["true", "false"]).all():
+        return "boolean"
+    return "string"
+
+
+def table_schema(path: Path) -> dict:
+    """Fields of a table: from its Parquet twin when there is one (the types the pipeline wrote), else inferred."""
+    twin = path.with_suffix(".parquet")
+    if path.suffix == ".csv":
+        header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8").split("\n", 1)[0])), [])
+    else:
+        header = list(pl.read_parquet_schema(path))
+    if twin.exists():
+        types = {name: field_type(dtype) for name, dtype in pl.read_parquet_schema(twin).items()}
+        if list(types) != header:
+            raise InputError(relative(path), f"columns {header} differ from its Parquet twin's {list(types)}: "
+                             "rebuild both")
+    else:
+        frame = pl.read_csv(path, infer_schema=False) if header else pl.DataFrame()
+        types = {name: _infer_csv_type(name, frame[name]) for name in header}
+    schema = {"fields": [{"name": name, "type": types[name]} for name in header]}
+    key = PRIMARY_KEYS.get(path.stem)
+    if key and all(k in header for k in key):
+        schema["primaryKey"] = key
+    return schema
+
+
+def resource(path: Path) -> dict:
+    data = path.read_bytes()
+    fmt, mediatype, encoding = FORMATS[path.suffix]
+    entry = {"name": path.name.lower().replace("_", "-"), "path": path.name, "format": fmt, "mediatype": mediatype,
+             "bytes": len(data), "hash": f"sha256:{sha256_bytes(data)}"}
+    if encoding:
+        entry["encoding"] = encoding
+    if path.stem in DESCRIPTIONS:
+        entry["description"] = DESCRIPTIONS[path.stem]
+    if fmt in ("csv", "parquet"):
+        entry["profile"] = "tabular-data-resource"
+        entry["schema"] = table_schema(path)
+        if fmt == "csv":
+            entry["dialect"] = {"delimiter": ",", "lineTerminator": "\n", "header": True}
+    return entry
+
+
+def package_sources(directory: Path) -> list[dict]:
+    """Every cited source (from sources.csv), in source_id order; empty when the table is not built."""
+    path = directory / "sources.csv"
+    if not path.exists():
+        return []
+    frame = pl.read_csv(path, infer_schema=False).sort("source_id")
+    sources = []
+    for row in frame.iter_rows(named=True):
+        entry = {"title": row.get("title") or row["source_id"], "source_id": row["source_id"]}
+        url = row.get("url") or ""
+        if re.match(r"https?://", url):
+            entry["path"] = url
+        elif url:
+            entry["description"] = url  # where the source is, when it has no URL
+        for key in ("publisher", "published", "kind"):
+            if row.get(key):
+                entry[key] = row[key]
+        sources.append(entry)
+    return sources
+
+
+def processed_files(directory: Path) -> list[Path]:
+    """Every processed file the package describes: known formats, not hidden (temporary), not itself."""
+    return sorted(p for p in directory.iterdir()
+                  if p.is_file() and p.suffix in FORMATS and not p.name.startswith(".") and p.name != DESCRIPTOR)
+
+
+def describe(directory: Path | None = None) -> dict:
+    directory = directory or processed_dir()
+    files = processed_files(directory)
+    if not files:
+        raise InputError(relative(directory), "no processed files to describe: build the tables first")
+    return {
+        "profile": "data-package",
+        "name": "edugap-processed",
+        "title": "edugap: targets of Chinese regional education action plans, official figures and gap assessments",
+        "description": "Processed tables of the edugap project. Every target is proven by a verbatim quote of its "
+                       "plan; every figure cites its source; assessments follow GUIDE.md §3 (SDG-monitoring "
+                       "conventions). Hashes let anyone check they have the same files.",
+        "keywords": ["education", "China", "policy targets", "SDG monitoring", "gap analysis"],
+        "licenses": [LICENSE],
+        "sources": package_sources(directory),
+        "raw_snapshot_sha256": snapshot_hash(verify_all(raw_dir())),
+        "resources": [resource(p) for p in files],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        package = describe()
+        path = write_json_atomic(processed_dir() / DESCRIPTOR, package)
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"described {len(package['resources'])} resources -> {relative(path)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

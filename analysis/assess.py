@@ -16,8 +16,8 @@ Conventions (official SDG monitoring, adapted; thresholds in params.yaml):
   regions' figures go to the context table, labelled, and never into an assessment.
 
 Target kinds: ``increment`` of a stock indicator = latest − baseline count (stated, else the observation of
-``plan_period_start - 1``); of a flow indicator (``measure`` = flow in indicators.csv, else an id starting
-``new_``: the figure already counts additions) = the sum of the yearly figures over the plan period.
+``plan_period_start - 1``); of a flow indicator (``measure`` = flow in indicators.csv: the figure already
+counts additions) = the sum of the yearly figures over the plan period.
 ``per_year`` is checked year by year; ``relative_change`` needs the target year and the one before;
 ``milestone`` is achieved only when an observation records the event; ``relative_to_benchmark`` compares
 with the region whose average the quote names (全国/全省/全区/全市平均). Ranges are met at their less
@@ -69,7 +69,7 @@ OBSERVATION_TYPES = {
     "unit": pl.String, "source_id": pl.String, "note": pl.String, "usable": pl.Boolean,
 }
 OBSERVATION_OPTIONAL = {"source_kind": pl.String}
-INDICATOR_TYPES = {"indicator_id": pl.String, "direction": pl.String, "kind": pl.String}
+INDICATOR_TYPES = {"indicator_id": pl.String, "direction": pl.String, "kind": pl.String, "measure": pl.String}
 REGION_TYPES = {"region_code": pl.String, "level": pl.String, "parent_code": pl.String}
 ROUND = 6  # decimals kept in gap, attainment, ratio: no float noise in the CSV
 
@@ -287,15 +287,11 @@ def prepare_targets(targets: pl.DataFrame, indicators: pl.DataFrame, year_now: i
     d = pl.when(pl.col("direction") == "decrease").then(-1).otherwise(1)
     c = pl.when(pl.col("comparator").is_in(["<=", "<"])).then(-1).otherwise(1)
     change_kind = pl.col("target_kind").is_in(["increment", "relative_change", "per_year"])
-    flow = (pl.col("measure") == "flow") if "measure" in indicators.columns else pl.lit(False)
-    flow = flow.fill_null(False) | (pl.col("measure_default") == "flow")
+    flow = (pl.col("measure") == "flow").fill_null(False)
     return (targets
-            .join(indicators.select("indicator_id", "direction", pl.col("kind").alias("indicator_kind"),
-                                    *(["measure"] if "measure" in indicators.columns else [])),
+            .join(indicators.select("indicator_id", "direction", pl.col("kind").alias("indicator_kind"), "measure"),
                   on="indicator_id", how="left", maintain_order="left")
-            .with_columns(d.alias("d"), c.alias("c"),
-                          pl.when(pl.col("indicator_id").str.starts_with("new_")).then(pl.lit("flow"))
-                          .otherwise(pl.lit("stock")).alias("measure_default"))
+            .with_columns(d.alias("d"), c.alias("c"))
             .with_columns(
                 flow.alias("flow"),
                 pl.when(pl.col("comparator").is_in([">=", ">", "<=", "<"])).then(pl.col("c"))
@@ -707,9 +703,7 @@ def assess(targets, observations, indicators, regions, params: dict) -> tuple[pl
                       clean=not isinstance(targets, pl.DataFrame))
     observations = _coerce(_to_frame(observations), OBSERVATION_TYPES, "observations.csv", OBSERVATION_OPTIONAL,
                            clean=not isinstance(observations, pl.DataFrame))
-    indicator_frame = _to_frame(indicators)
-    indicators = _coerce(indicator_frame, INDICATOR_TYPES, "indicators.csv",
-                         {"measure": pl.String} if "measure" in indicator_frame.columns else None, clean=True)
+    indicators = _coerce(_to_frame(indicators), INDICATOR_TYPES, "indicators.csv", clean=True)
     regions = _coerce(_to_frame(regions), REGION_TYPES, "regions.csv", clean=True)
     for key in PARAM_KEYS:
         if key not in params:
@@ -816,7 +810,7 @@ def load_reference() -> tuple[list[dict], list[dict]]:
     reference = raw_dir() / "reference"
     indicators = read_raw_csv(reference / "indicators.csv",
                               ["indicator_id", "name_zh", "aliases_zh", "name_en", "unit", "direction", "kind",
-                               "min", "max", "notes"], ["measure"])
+                               "measure", "min", "max", "notes"])
     regions = read_raw_csv(reference / "regions.csv", ["region_code", "name_zh", "name_en", "level", "parent_code"])
     return indicators, regions
 

@@ -11,10 +11,13 @@ from .tables import read_raw_csv
 
 REGION_COLUMNS = ["region_code", "name_zh", "name_en", "level", "parent_code"]
 INDICATOR_COLUMNS = ["indicator_id", "name_zh", "aliases_zh", "name_en", "unit", "direction", "kind",
-                     "min", "max", "notes"]
+                     "measure", "min", "max", "notes"]
 LEVELS = {"national", "province", "prefecture", "county"}
 DIRECTIONS = {"increase", "decrease", "none"}
 KINDS = {"rate", "count", "share", "milestone", "other"}
+# stock: a level at a point in time (schools in operation); flow: additions within a year (新建 schools),
+# so an increment target is met by the sum of the yearly figures, not by a difference of levels.
+MEASURES = {"stock", "flow"}
 
 
 def regions_path() -> Path:
@@ -56,7 +59,7 @@ def load_indicators() -> dict[str, dict]:
         where = dict(row=row["_row"])
         if row["indicator_id"] in indicators:
             raise InputError(relative(path), f"duplicated indicator_id {row['indicator_id']}", column="indicator_id", **where)
-        for column, allowed in (("direction", DIRECTIONS), ("kind", KINDS)):
+        for column, allowed in (("direction", DIRECTIONS), ("kind", KINDS), ("measure", MEASURES)):
             if row[column] not in allowed:
                 raise InputError(relative(path), f"{column} {row[column]!r} is not one of {sorted(allowed)}",
                                  column=column, **where)

@@ -37,10 +37,10 @@ def indicators() -> pl.DataFrame:
         unit = "所" if kind == "count" else "%"
         direction = "decrease" if i % 4 == 3 else "increase"
         maximum = 100_000.0 if kind == "count" else (150.0 if i % 8 == 0 else 100.0)
-        rows.append((f"synthetic_{i:02d}", f"合成指标{i}", "", f"synthetic indicator {i}", unit, direction, kind,
+        rows.append((f"synthetic_{i:02d}", f"合成指标{i}", "", f"synthetic indicator {i}", unit, direction, kind, "stock",
                      0.0, maximum, "synthetic"))
     return pl.DataFrame(rows, orient="row", schema=["indicator_id", "name_zh", "aliases_zh", "name_en", "unit",
-                                                    "direction", "kind", "min", "max", "notes"])
+                                                    "direction", "kind", "measure", "min", "max", "notes"])
 
 
 def observations(seed: int = 20261123) -> pl.DataFrame:

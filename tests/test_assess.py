@@ -18,6 +18,7 @@ INDICATORS = pl.DataFrame({
     "indicator_id": ["rate", "count", "new_things", "accidents", "certified", "spend"],
     "direction": ["increase", "increase", "increase", "decrease", "increase", "decrease"],
     "kind": ["rate", "count", "count", "rate", "count", "share"],
+    "measure": ["stock", "stock", "flow", "stock", "stock", "stock"],
 })
 REGIONS = pl.DataFrame({
     "region_code": ["100000", "450000", "451000", "451002"],

@@ -30,8 +30,11 @@ POLICY_TEXTS := $(wildcard data/raw/policies/*.txt)
 # A plan's normalized text is named by the document_id in the .meta.yaml beside it.
 doc_id = $(shell sed -n 's/^document_id: *//p' $(1).meta.yaml)
 NORMALIZED := $(foreach t,$(POLICY_TEXTS),data/interim/texts/$(call doc_id,$(t)).txt)
-NOTEBOOKS := $(wildcard notebooks/[0-9]*.py)
-EXECUTED := $(patsubst notebooks/%.py,reports/_build/notebooks/%.ipynb,$(NOTEBOOKS))
+NOTEBOOKS := $(filter-out notebooks/04_region_profile.py,$(wildcard notebooks/[0-9]*.py))
+# The region profile runs once per region that has a plan (region_code in the plans' .meta.yaml).
+PLAN_REGIONS := $(sort $(shell sed -n 's/^region_code: *"\([0-9]*\)".*/\1/p' data/raw/policies/*.meta.yaml))
+EXECUTED := $(patsubst notebooks/%.py,reports/_build/notebooks/%.ipynb,$(NOTEBOOKS)) \
+            $(foreach r,$(PLAN_REGIONS),reports/_build/notebooks/04_region_profile-$(r).ipynb)
 
 SNAPSHOT := data/interim/snapshot.json
 TARGETS := data/processed/targets.csv
@@ -118,8 +121,12 @@ $(DATAPACKAGE): $(TARGETS) $(CANDIDATES) $(OBSERVATIONS) $(VALIDATION) $(ASSESSM
 
 notebooks: $(EXECUTED) ## Execute the step notebooks; keep executed copies for the report
 
-reports/_build/notebooks/%.ipynb: notebooks/%.py $(DATAPACKAGE) | $(STAMP) $(SYSTEM_STAMP)
+reports/_build/notebooks/%.ipynb: notebooks/%.py $(DATAPACKAGE) analysis/notebooks.py | $(STAMP)
 	$(PY) -m analysis.notebooks $< $@
+
+reports/_build/notebooks/04_region_profile-%.ipynb: notebooks/04_region_profile.py $(DATAPACKAGE) \
+    analysis/notebooks.py | $(STAMP)
+	$(PY) -m analysis.notebooks $< $@ -p region_code=$*
 
 report: $(REPORT) ## Render the HTML report (Quarto if installed, else the Jupyter fallback)
 

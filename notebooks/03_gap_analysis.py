@@ -1,0 +1,44 @@
+# %% [markdown]
+# # 03 · Gap analysis / 差距分析
+#
+# Every target assessed against the official figures (`analysis.assess`, rules in the module
+# docstring and in the report's methodology section). This notebook reads the processed outputs
+# and shows them; `make assess` computes them.
+
+# %%
+import polars as pl
+
+from analysis.paths import processed_dir
+
+assessments = pl.read_parquet(processed_dir() / "assessments.parquet")
+summary = pl.read_parquet(processed_dir() / "summary.parquet")
+context = pl.read_parquet(processed_dir() / "context.parquet")
+pl.Config.set_tbl_rows(40).set_fmt_str_lengths(70).set_tbl_width_chars(160)
+
+# %% [markdown]
+# ## Summary per region / 各地区汇总
+# 达标率 = achieved ÷ assessable; coverage = assessable ÷ targets in the register.
+
+# %%
+summary
+
+# %% [markdown]
+# ## Assessable targets / 可评估目标
+
+# %%
+assessments.filter(pl.col("status") != "insufficient_data").select(
+    "target_id", "region_code", "indicator_id", "comparator", "target_value", "target_year", "actual_value",
+    "actual_year", "actual_source_id", "gap", "attainment", "status", "method", "caveat")
+
+# %% [markdown]
+# ## Why the others cannot be assessed / 无法评估的原因
+
+# %%
+assessments.filter(pl.col("status") == "insufficient_data").group_by("reason").len().sort("len", descending=True).head(15)
+
+# %% [markdown]
+# ## Context series (never a region's actual) / 背景数据（不作为实际值）
+
+# %%
+context.group_by("context_region_code", "context_level", "indicator_id").agg(
+    targets=pl.col("target_id").n_unique(), years=pl.col("year").unique().sort().cast(pl.String).str.join(", "))

@@ -130,8 +130,8 @@ reports/_build/notebooks/04_region_profile-%.ipynb: notebooks/04_region_profile.
 
 report: $(REPORT) ## Render the HTML report (Quarto if installed, else the Jupyter fallback)
 
-$(REPORT): $(wildcard reports/*.py reports/_quarto.yml) $(DATAPACKAGE) $(VALIDATION) $(SNAPSHOT) \
-    analysis/report.py analysis/figures.py | $(STAMP) $(SYSTEM_STAMP)
+$(REPORT): $(wildcard reports/*.py reports/_quarto.yml reports/assets/*) CITATION.cff $(DATAPACKAGE) \
+    $(VALIDATION) $(SNAPSHOT) analysis/report.py analysis/figures.py analysis/reference.py | $(STAMP) $(SYSTEM_STAMP)
 	$(PY) -m analysis.report
 
 # ---- checks ----------------------------------------------------------------------------------

@@ -1,0 +1,108 @@
+# %% [markdown]
+# ---
+# title: "edugap: 地方教育行动计划目标进展评估"
+# subtitle: "How Chinese regions are doing against the quantitative targets of their education action plans"
+# ---
+
+# %%
+#| include: false
+# Thin on purpose: every table and figure comes from analysis.report / analysis.figures (tested there).
+from IPython.display import HTML, display
+
+import itables
+
+from analysis import figures, report
+
+figures.setup()  # stops here, before anything is drawn, if no CJK font is installed
+R = report.load_inputs()
+
+# %%
+# Loads the DataTables bundle into the page itself (connected=False): sortable tables work offline.
+itables.init_notebook_mode(all_interactive=False, connected=False)
+
+# %% [markdown]
+# ## 结论 The answer
+#
+# Per region: how many quantitative targets its plans register, how many could be assessed against
+# official figures, and with what result. 达标率 (attainment rate) = achieved ÷ assessable;
+# 覆盖率 (coverage) = assessable ÷ registered. "—" (in sortable tables "-") means no value: missing stays missing.
+
+# %%
+display(HTML(report.headline(R)))
+display(HTML(report.summary_html(R)))
+
+# %% [markdown]
+# **状态热图 Status heat map.** Rows are indicators, columns regions. A cell's colour *and* hatch
+# pattern give the least favourable assessable status among that region's targets for the indicator
+# (so the map reads in greyscale print too); the number is how many targets the cell holds. A blank
+# cell: no target.
+
+# %%
+display(HTML(report.heatmap_svg(R)))
+
+# %% [markdown]
+# ## 各地区 Regions
+#
+# Each region's targets with the verbatim quote from the (normalized) plan text, the actual used,
+# the gap (positive = better than target), the status and, where it could not be assessed, why.
+# Charts show the region's own series against each target; provincial and national series appear
+# grey and dashed as *context*, never as the region's actual.
+
+# %%
+for code in report.region_codes(R):
+    display(HTML(report.region_heading(R, code)))
+    display(HTML(report.region_table(R, code)))
+    charts = report.region_charts(R, code)
+    display(HTML("".join(charts) or "<p class='edugap-missing'>无可绘制的图 no level target with observed data to chart.</p>"))
+
+# %% [markdown]
+# ## 数据质量 Data quality
+#
+# ### 校验结果 What the validation suites found
+
+# %%
+display(HTML(report.validation_html(R)))
+
+# %% [markdown]
+# ### 原文缺陷 Defects of the source texts
+#
+# The raw texts stay byte-for-byte as received; repairs are listed in the reviewed errata file and
+# the clean-ups below, never made silently.
+
+# %%
+display(HTML(report.defects_html(R)))
+
+# %% [markdown]
+# ## 方法 Methodology
+
+# %%
+display(HTML(report.methodology_html(R)))
+
+# %% [markdown]
+# ## 来源 Sources
+#
+# ### 统计来源 Statistical sources
+
+# %%
+display(HTML(report.sources_html(R)))
+
+# %% [markdown]
+# ### 引用的数字 Every cited figure
+
+# %%
+display(HTML(report.figures_html(R)))
+
+# %% [markdown]
+# ### 政策文件 Policy documents
+
+# %%
+display(HTML(report.documents_html(R)))
+
+# %% [markdown]
+# ### 引用 How to cite
+
+# %%
+display(HTML(report.citation_html(R)))
+
+# %%
+display(HTML(report.footer_html()))

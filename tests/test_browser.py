@@ -1,0 +1,156 @@
+"""The built report in a real browser: headless Chromium opens it from disk, as a reviewer would.
+
+Checks: no console errors, no request to anything but the file itself (data: URIs are embedded),
+the summary table, the heat map and every region section present, the sortable tables initialised.
+Saves a full-page screenshot to tests/artifacts/report.png. Runs on the real report (built here if
+absent); skipped, with the reason, when chromium or chromedriver are not installed (.ci/run installs
+the Debian packages chromium and chromium-driver).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from analysis import report
+
+REPO = Path(__file__).resolve().parent.parent
+ARTIFACTS = REPO / "tests" / "artifacts"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()),
+                       reason="headless browser test needs the Debian packages chromium and chromium-driver "
+                              "(apt-get install -y chromium chromium-driver)"),
+]
+
+
+def _stale(output: Path, inputs: Path) -> bool:
+    """Older than any of its inputs (processed data, report source, rendering code)?"""
+    sources = [*inputs.glob("*.csv"), *inputs.glob("*.json"), REPO / "reports" / "index.py",
+               *(REPO / "reports" / "assets").iterdir(), REPO / "analysis" / "report.py",
+               REPO / "analysis" / "figures.py"]
+    return not output.exists() or any(s.stat().st_mtime > output.stat().st_mtime for s in sources if s.exists())
+
+
+@pytest.fixture(scope="module")
+def built_report(tmp_path_factory):
+    """(page, processed dir). The real report in reports/_site when the pipeline has produced
+    data/processed (rebuilt by analysis.report if absent or stale); otherwise a report of the SYNTHETIC
+    fixture, built in a temporary tree so it never lands where the real report belongs."""
+    real = REPO / "data" / "processed"
+    with pytest.MonkeyPatch.context() as mp:
+        if (real / "summary.csv").exists():
+            mp.delenv("EDUGAP_ROOT", raising=False)
+            mp.setenv(report.ENV_PROCESSED, str(real))
+            output = REPO / "reports" / report.OUTPUT
+            if _stale(output, real) or os.environ.get("EDUGAP_REBUILD_REPORT"):
+                report.render()
+            yield output, real
+            return
+        root = tmp_path_factory.mktemp("edugap")
+        for name in ("data/raw", "reports/index.py", "reports/_quarto.yml", "reports/assets", "params.yaml",
+                     "CITATION.cff"):
+            source = REPO / name
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+        fixture = REPO / "tests" / "fixtures" / "processed"
+        mp.setenv("EDUGAP_ROOT", str(root))
+        mp.setenv(report.ENV_PROCESSED, str(fixture))
+        output, _, _ = report.render()
+        yield output, fixture
+
+
+def _driver(profile: Path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage", "--window-size=1300,900", f"--user-data-dir={profile}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+def _full_page_png(driver) -> bytes:
+    """The whole page, not just the window (Chrome DevTools: capture beyond the viewport)."""
+    import base64
+
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}})
+    return base64.b64decode(shot["data"])
+
+
+def _requests(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def test_report_opens_offline_in_chromium(built_report, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    page, processed = built_report
+    page_url = page.resolve().as_uri()
+    driver = _driver(tmp_path / "profile")
+    try:
+        driver.get("about:blank")
+        driver.get_log("performance")  # drain: the new-tab page's own chrome:// loads are not the report's
+        driver.get(page_url)
+        driver.implicitly_wait(5)
+        # itables renders its tables after its embedded module has loaded: wait for the first one.
+        driver.find_element(By.CSS_SELECTOR, "div.dt-container")
+        console = driver.get_log("browser")
+        requests = _requests(driver)
+        ids = set(driver.execute_script("return Array.from(document.querySelectorAll('[id]')).map(e => e.id)"))
+        renderer = driver.find_element(By.ID, "renderer").text
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "report.png").write_bytes(_full_page_png(driver))
+    finally:
+        driver.quit()
+
+    errors = [e for e in console if e["level"] == "SEVERE"]
+    assert not errors, f"console errors: {errors}"
+    # data: URIs are embedded resources; blob: URLs are made in the page from embedded data (itables).
+    foreign = [u for u in requests if u != page_url and not u.startswith(("data:", "blob:"))]
+    assert not foreign, f"the page requested other resources: {foreign}"
+    assert "summary-table" in ids and "heatmap" in ids and "build-info" in ids
+    inputs = report.load_inputs(processed)
+    missing = [report.region_anchor(c) for c in report.region_codes(inputs)
+               if report.region_anchor(c) not in ids]
+    assert not missing, f"region sections missing from the page: {missing}"
+    assert renderer.startswith("Rendered by ")
+    assert (ARTIFACTS / "report.png").stat().st_size > 10_000
+
+
+def test_the_browser_checks_catch_a_page_that_loads_from_elsewhere(tmp_path):
+    """The detectors themselves: a page loading a script from another host (a closed local port, so
+    nothing leaves the machine) shows up as a foreign request and a console error."""
+    page = tmp_path / "bad.html"
+    page.write_text('<html><body><p id="x">x</p><script src="http://127.0.0.1:9/cdn.js"></script>'
+                    '<script>undefinedFunction()</script></body></html>', encoding="utf-8")
+    driver = _driver(tmp_path / "profile")
+    try:
+        driver.get("about:blank")
+        driver.get_log("performance")
+        driver.get(page.resolve().as_uri())
+        console = driver.get_log("browser")
+        requests = _requests(driver)
+    finally:
+        driver.quit()
+    assert "http://127.0.0.1:9/cdn.js" in requests
+    assert any(e["level"] == "SEVERE" and "undefinedFunction" in e["message"] for e in console)

@@ -1,5 +1,7 @@
 # edugap — `make` builds everything (creating .venv first if needed); `make help` lists the targets.
 # Every target is a real file with its complete prerequisites, so `make` rebuilds only what changed.
+# A step that writes several files has one main target; its other outputs depend on it with an
+# empty recipe (GNU make 4.3's grouped targets do not propagate under --dry-run).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -94,24 +96,25 @@ $(CANDIDATES): $(NORMALIZED) $(REGISTER) analysis/candidates.py analysis/registe
 
 statistics: $(OBSERVATIONS) ## Load the official statistics into data/processed/observations.csv
 
-$(OBSERVATIONS) data/processed/observations.parquet data/processed/sources.csv \
-    data/processed/sources.parquet &: $(STATISTICS) $(REFERENCE) analysis/statistics.py \
-    analysis/reference.py $(CORE) | $(STAMP)
+$(OBSERVATIONS): $(STATISTICS) $(REFERENCE) analysis/statistics.py analysis/reference.py $(CORE) | $(STAMP)
 	$(PY) -m analysis.statistics
+data/processed/observations.parquet data/processed/sources.csv data/processed/sources.parquet: $(OBSERVATIONS) ;
 
 validate: $(VALIDATION) ## Run the Great Expectations suites (errors stop the build)
 
-$(VALIDATION) reports/validation.html &: $(OBSERVATIONS) $(TARGETS) $(wildcard expectations/*.json) \
+$(VALIDATION): $(OBSERVATIONS) $(TARGETS) $(wildcard expectations/*.json) \
     $(STATISTICS) $(REFERENCE) params.yaml analysis/validation.py analysis/statistics.py \
     analysis/reference.py $(CORE) | $(STAMP)
 	$(PY) -m analysis.validation
+reports/validation.html: $(VALIDATION) ;
 
 assess: $(ASSESSMENTS) ## Assess every target against the observations
 
-$(ASSESSMENTS) data/processed/assessments.parquet data/processed/context.csv data/processed/context.parquet \
-    data/processed/summary.csv data/processed/summary.parquet &: $(TARGETS) $(OBSERVATIONS) \
-    $(VALIDATION) $(REFERENCE) params.yaml analysis/assess.py analysis/summary.py $(CORE) | $(STAMP)
+$(ASSESSMENTS): $(TARGETS) $(OBSERVATIONS) $(VALIDATION) $(REFERENCE) params.yaml analysis/assess.py \
+    analysis/summary.py $(CORE) | $(STAMP)
 	$(PY) -m analysis.assess
+data/processed/assessments.parquet data/processed/context.csv data/processed/context.parquet \
+    data/processed/summary.csv data/processed/summary.parquet: $(ASSESSMENTS) ;
 
 datapackage: $(DATAPACKAGE) ## Describe data/processed as a Frictionless data package
 

@@ -37,7 +37,7 @@ import polars as pl
 import yaml
 
 from .atomic import write_csv_atomic, write_parquet_atomic
-from .errors import InputError
+from .errors import InputError, command
 from .paths import processed_dir, project_root, raw_dir, relative
 
 ASSESSMENT_COLUMNS = [
@@ -829,12 +829,9 @@ def run() -> dict[str, pl.DataFrame]:
     return {"assessments": assessments, "context": context, "summary": summary}
 
 
-def main(argv: list[str] | None = None) -> int:
-    try:
-        frames = run()
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+@command
+def main(args: list[str]) -> int:
+    frames = run()
     counts = frames["assessments"]["status"].value_counts(sort=True)
     listing = ", ".join(f"{row['status']} {row['count']}" for row in counts.sort("status").iter_rows(named=True))
     print(f"assessed {frames['assessments'].height} targets ({listing}); "

@@ -17,7 +17,7 @@ import polars as pl
 
 from .atomic import write_csv_atomic
 from .documents import load_documents
-from .errors import InputError
+from .errors import InputError, command
 from .normalize import load_normalized
 from .paths import processed_dir, raw_dir, relative
 from .tables import parse_csv, read_raw_csv
@@ -122,7 +122,8 @@ def coverage_by_document(frame: pl.DataFrame) -> pl.DataFrame:
             .sort("document_id"))
 
 
-def main(argv: list[str] | None = None) -> int:
+@command
+def main(argv: list[str]) -> int:
     import argparse
 
     from .register import load_register
@@ -132,21 +133,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dismissals", help="a draft dismissals file instead of data/raw/register/dismissals.csv")
     parser.add_argument("--document", action="append", help="only this document id (repeatable)")
     args = parser.parse_args(argv)
-    try:
-        texts = {d.document_id: load_normalized(d.document_id).text for d in load_documents()
-                 if not args.document or d.document_id in args.document}
-        quotes: dict[str, list[str]] = {}
-        for row in load_register(args.register):
-            quotes.setdefault(row["document_id"], []).append(row["quote"])
-        dismissals = [d for d in load_dismissals({d.document_id: load_normalized(d.document_id).text
-                                                   for d in load_documents()}, args.dismissals)
-                      if d["document_id"] in texts]
-        frame = coverage(quotes, texts, dismissals)
-        if not (args.register or args.dismissals or args.document):
-            write_csv_atomic(processed_dir() / "candidates.csv", frame)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    all_texts = {d.document_id: load_normalized(d.document_id).text for d in load_documents()}
+    texts = {doc_id: text for doc_id, text in all_texts.items() if not args.document or doc_id in args.document}
+    quotes: dict[str, list[str]] = {}
+    for row in load_register(args.register):
+        quotes.setdefault(row["document_id"], []).append(row["quote"])
+    dismissals = [d for d in load_dismissals(all_texts, args.dismissals) if d["document_id"] in texts]
+    frame = coverage(quotes, texts, dismissals)
+    if not (args.register or args.dismissals or args.document):
+        write_csv_atomic(processed_dir() / "candidates.csv", frame)
     summary = coverage_by_document(frame)
     print("candidate coverage (numeric spans found by the extractor):")
     for doc, total, reg, dis, unc in summary.iter_rows():

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from .atomic import write_json_atomic
-from .errors import InputError
+from .errors import InputError, command
 from .paths import processed_dir, raw_dir, relative
 from .snapshot import sha256_bytes, snapshot_hash, verify_all
 
@@ -169,13 +169,10 @@ def describe(directory: Path | None = None) -> dict:
     }
 
 
-def main(argv: list[str] | None = None) -> int:
-    try:
-        package = describe()
-        path = write_json_atomic(processed_dir() / DESCRIPTOR, package)
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+@command
+def main(args: list[str]) -> int:
+    package = describe()
+    path = write_json_atomic(processed_dir() / DESCRIPTOR, package)
     print(f"described {len(package['resources'])} resources -> {relative(path)}")
     return 0
 

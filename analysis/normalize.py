@@ -20,7 +20,7 @@ from pathlib import Path
 from .atomic import write_json_atomic, write_text_atomic
 from .documents import Document, load_documents
 from .errata import Edit, errata_edits, load_errata, unknown_documents
-from .errors import InputError
+from .errors import InputError, command
 from .paths import interim_dir, relative
 
 # A pinyin gloss inserted after a character by the host site of 002: "持續(xù)". Lower-case Latin letters
@@ -176,14 +176,10 @@ def normalize_all(document_ids: list[str] | None = None) -> list[Path]:
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        for path in normalize_all(args or None):
-            print(f"normalized {relative(path)}")
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+@command
+def main(args: list[str]) -> int:
+    for path in normalize_all(args or None):
+        print(f"normalized {relative(path)}")
     return 0
 
 

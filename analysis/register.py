@@ -20,7 +20,7 @@ import polars as pl
 
 from .atomic import write_csv_atomic, write_parquet_atomic
 from .documents import Document, load_documents
-from .errors import InputError
+from .errors import InputError, command
 from .normalize import Normalized, load_normalized
 from .numbers import contains_number, has_ocr_permille, years_in
 from .paths import processed_dir, raw_dir, relative
@@ -201,25 +201,21 @@ def build() -> pl.DataFrame:
     return frame
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        if args[:1] == ["check"]:
-            draft = args[1] if len(args) > 1 else None
-            name = draft or relative(register_path())
-            problems = check_register(load_register(draft))
-            for problem in problems:
-                print(f"error: {_as_error(problem, name)}", file=sys.stderr)
-            print(f"{len(problems)} problem(s) in {name}")
-            return 1 if problems else 0
-        frame = build()
-        counts = frame.group_by("document_id").len().sort("document_id")
-        print(f"register: {frame.height} targets proven by their quotes -> data/processed/targets.csv")
-        for doc_id, n in counts.iter_rows():
-            print(f"  {doc_id}: {n}")
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+@command
+def main(args: list[str]) -> int:
+    if args[:1] == ["check"]:
+        draft = args[1] if len(args) > 1 else None
+        name = draft or relative(register_path())
+        problems = check_register(load_register(draft))
+        for problem in problems:
+            print(f"error: {_as_error(problem, name)}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) in {name}")
+        return 1 if problems else 0
+    frame = build()
+    counts = frame.group_by("document_id").len().sort("document_id")
+    print(f"register: {frame.height} targets proven by their quotes -> data/processed/targets.csv")
+    for doc_id, n in counts.iter_rows():
+        print(f"  {doc_id}: {n}")
     return 0
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import ChecksumError, InputError
+from .errors import ChecksumError, InputError, command
 from .paths import raw_dir, relative
 
 META_SUFFIX = ".meta.yaml"
@@ -151,27 +151,23 @@ def write_manifest(path: Path, entries: list[tuple[str, str]]) -> Path:
     return write_json_atomic(path, {"snapshot_sha256": snapshot_hash(entries), "files": files})
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    command = args.pop(0) if args else "verify"
-    try:
-        if command == "verify":
-            entries = verify_all()
-            if args[:1] == ["--write"]:
-                write_manifest(Path(args[1]), entries)
-            print(f"snapshot verified: {len(entries)} raw files match their checksums "
-                  f"(snapshot {snapshot_hash(entries)[:12]})")
-        elif command == "hash":
-            print(snapshot_hash(verify_all()))
-        elif command == "record":
-            for name in args:
-                print(f"recorded {relative(record(Path(name)))}")
-        else:
-            print(__doc__, file=sys.stderr)
-            return 2
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+@command
+def main(args: list[str]) -> int:
+    action = args.pop(0) if args else "verify"
+    if action == "verify":
+        entries = verify_all()
+        if args[:1] == ["--write"]:
+            write_manifest(Path(args[1]), entries)
+        print(f"snapshot verified: {len(entries)} raw files match their checksums "
+              f"(snapshot {snapshot_hash(entries)[:12]})")
+    elif action == "hash":
+        print(snapshot_hash(verify_all()))
+    elif action == "record":
+        for name in args:
+            print(f"recorded {relative(record(Path(name)))}")
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
     return 0
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import polars as pl
 
 from .atomic import write_csv_atomic, write_parquet_atomic
-from .errors import InputError
+from .errors import InputError, command
 from .paths import processed_dir, raw_dir, relative
 from .reference import load_indicators, load_regions, regions_path
 from .tables import read_raw_csv
@@ -166,12 +166,9 @@ def write(tables: dict[str, pl.DataFrame]) -> list[Path]:
     return written
 
 
-def main(argv: list[str] | None = None) -> int:
-    try:
-        tables = build()
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+@command
+def main(args: list[str]) -> int:
+    tables = build()
     paths = write(tables)
     observations = tables["observations"]
     print(f"statistics: {observations.height} observations ({observations['usable'].sum()} usable, "

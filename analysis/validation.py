@@ -31,7 +31,7 @@ import polars as pl
 import yaml
 
 from .atomic import write_json_atomic, write_text_atomic
-from .errors import InputError
+from .errors import InputError, command
 from .paths import expectations_dir, processed_dir, project_root, raw_dir, relative, reports_dir
 from .reference import load_indicators, load_regions
 from .snapshot import read_raw_text
@@ -274,13 +274,10 @@ def write_results(entries: list[dict]) -> tuple[Path, Path]:
             write_text_atomic(reports_dir() / "validation.html", render_html(entries)))
 
 
-def main(argv: list[str] | None = None) -> int:
+@command
+def main(args: list[str]) -> int:
     started = time.perf_counter()
-    try:
-        entries = validate()
-    except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    entries = validate()
     summary, page = write_results(entries)
     failed = [e for e in entries if not e["passed"]]
     for e in failed:

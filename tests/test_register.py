@@ -31,11 +31,6 @@ def write_rows(tree, rows: list[dict]) -> None:
     snapshot.record(path)
 
 
-def real_row(target_id: str) -> dict:
-    rows = {r["target_id"]: r for r in register.load_register()}
-    return {k: v for k, v in rows[target_id].items() if k != "_row"}
-
-
 def baise_preschool_row() -> dict:
     """百色's preschool gross enrolment target, as the register holds it."""
     rows = [r for r in register.load_register() if r["document_id"] == "003-baise"

@@ -10,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from analysis import statistics, validation
 from analysis.snapshot import record

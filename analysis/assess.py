@@ -677,14 +677,8 @@ def context_table(t: pl.DataFrame, observations: pl.DataFrame, regions: pl.DataF
     rank in target_id order). Both sides are put in order before the join, which keeps it: no sort of the
     (large) result.
     """
-    up = ancestors(regions).with_columns(pl.col("ancestor_level").rank("dense").alias("_level"))
-    wanted = (t.filter(pl.col("region_code").is_not_null())
-              .select("_t", "target_id", "region_code", "indicator_id")
-              .join(up, on="region_code", how="inner")
-              .with_columns(series_key("ancestor_code", unit=False).alias("pid"))
-              .sort(["_t", "_level", "ancestor_code"]))
-    obs = (_usable(observations).with_columns(series_key(unit=False).alias("pid"))
-           .filter(pl.col("pid").is_in(wanted["pid"].unique().implode()))
+    wanted = _context_series(t, regions)
+    obs = (_context_observations(observations, wanted)
            .select("pid", "year", "value", "unit", "source_id")
            .sort(["pid", "year", "source_id", "value"], nulls_last=True))
     return (wanted.join(obs, on="pid", how="inner", maintain_order="left_right")
@@ -693,12 +687,53 @@ def context_table(t: pl.DataFrame, observations: pl.DataFrame, regions: pl.DataF
                     "source_id"))
 
 
+def _context_series(t: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
+    """(target, parent region, series key) for every parent region of every target, in output order."""
+    up = ancestors(regions).with_columns(pl.col("ancestor_level").rank("dense").alias("_level"))
+    return (t.filter(pl.col("region_code").is_not_null())
+            .select("_t", "target_id", "region_code", "indicator_id")
+            .join(up, on="region_code", how="inner")
+            .with_columns(series_key("ancestor_code", unit=False).alias("pid"))
+            .sort(["_t", "_level", "ancestor_code"]))
+
+
+def _context_observations(observations: pl.DataFrame, wanted: pl.DataFrame) -> pl.DataFrame:
+    return (_usable(observations).with_columns(series_key(unit=False).alias("pid"))
+            .filter(pl.col("pid").is_in(wanted["pid"].unique().implode())))
+
+
+def context_counts(t: pl.DataFrame, observations: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
+    """(target_id, _context): the size of each target's context, without building the context itself."""
+    wanted = _context_series(t, regions)
+    per_series = _context_observations(observations, wanted).group_by("pid").agg(pl.len().alias("_n"))
+    return (wanted.join(per_series, on="pid", how="inner")
+            .group_by("target_id").agg(pl.col("_n").sum().alias("_context")))
+
+
 def assess(targets, observations, indicators, regions, params: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Assess every target; return (assessments, context), both in contract columns, sorted.
 
     ``assessments`` has the contract columns plus ``caveat`` (the notes of the observations used, e.g.
     "source does not say whether all are public (公办)").
     """
+    t, observations, regions = _prepared_inputs(targets, observations, indicators, regions, params)
+    return _assessments(t, observations, regions, params), context_table(t, observations, regions)
+
+
+def assess_targets(targets, observations, indicators, regions, params: dict) -> pl.DataFrame:
+    """The assessments alone, without the (large) context table: what the benchmark's bar measures."""
+    t, observations, regions = _prepared_inputs(targets, observations, indicators, regions, params)
+    return _assessments(t, observations, regions, params)
+
+
+def assess_context(targets, observations, indicators, regions, params: dict) -> pl.DataFrame:
+    """The labelled context table alone (parent regions' figures beside each target)."""
+    t, observations, regions = _prepared_inputs(targets, observations, indicators, regions, params)
+    return context_table(t, observations, regions)
+
+
+def _prepared_inputs(targets, observations, indicators, regions, params: dict):
+    """Typed, checked inputs; targets prepared (direction, thresholds, series keys) in target_id order."""
     targets = _coerce(_to_frame(targets), TARGET_TYPES, "targets.csv", {"quote": pl.String},
                       clean=not isinstance(targets, pl.DataFrame))
     observations = _coerce(_to_frame(observations), OBSERVATION_TYPES, "observations.csv", OBSERVATION_OPTIONAL,
@@ -726,6 +761,10 @@ def assess(targets, observations, indicators, regions, params: dict) -> tuple[pl
          .with_columns(pl.lit(year_now).alias("_year_now"), series_key().alias("sid"),
                        series_key(unit=False).alias("pid"), series_key("bench_code").alias("bsid")))
     t = t.with_columns(_precheck(t).alias("_pre"))
+    return t, observations, regions
+
+
+def _assessments(t: pl.DataFrame, observations: pl.DataFrame, regions: pl.DataFrame, params: dict) -> pl.DataFrame:
     any_unit_kinds = pl.col("target_kind").is_in(["relative_change", "milestone"])
     series = actual_series(observations, pl.concat([t["sid"], t["bsid"]]).unique(),
                            t.filter(any_unit_kinds)["pid"].unique())
@@ -754,15 +793,14 @@ def assess(targets, observations, indicators, regions, params: dict) -> tuple[pl
     blank = pl.col("status") == "insufficient_data"
     assessments = assessments.with_columns(pl.when(~blank).then(pl.col(c)).alias(c)
                                            for c in ("gap", "attainment", "progress_ratio"))
-    context = context_table(t, observations, regions)
-    return _annotate(assessments, observations, context), context
+    return _annotate(assessments, observations, context_counts(t, observations, regions))
 
 
-def _annotate(assessments: pl.DataFrame, observations: pl.DataFrame, context: pl.DataFrame) -> pl.DataFrame:
-    """Tell a reader of an insufficient-data row what else exists: figures without a usable year, context."""
+def _annotate(assessments: pl.DataFrame, observations: pl.DataFrame, ctx: pl.DataFrame) -> pl.DataFrame:
+    """Tell a reader of an insufficient-data row what else exists: figures without a usable year, context.
+    ``ctx``: (target_id, _context) = how many context figures the target has."""
     unusable = (observations.filter(~pl.col("usable").fill_null(False) & pl.col("indicator_id").is_not_null())
                 .group_by("region_code", "indicator_id").agg(pl.len().alias("_unusable")))
-    ctx = context.group_by("target_id").agg(pl.len().alias("_context"))
     insufficient = pl.col("status") == "insufficient_data"
     extra_unusable = pl.when(insufficient & (pl.col("_unusable") > 0)).then(
         pl.format("; {} observation(s) of this region and indicator are not usable (no reference year or failed "

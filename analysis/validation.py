@@ -34,8 +34,8 @@ from .atomic import write_json_atomic, write_text_atomic
 from .errors import InputError, command
 from .paths import expectations_dir, processed_dir, project_root, raw_dir, relative, reports_dir
 from .reference import load_indicators, load_regions
-from .snapshot import read_raw_text
-from .statistics import load_observations, load_sources, observations_path
+from .snapshot import read_raw, read_raw_text
+from .statistics import load_sources, observations_path
 
 SEVERITY = {"critical": "error", "warning": "warning", "info": "warning"}
 SUITES = ("observations", "targets")
@@ -115,13 +115,24 @@ def prepare_observations() -> Prepared:
         year_number=pl.col("year").cast(pl.Int64, strict=False),
         has_year=pl.when(pl.col("year").is_not_null()).then(pl.lit("true")).otherwise(pl.lit("false")))
     frame = _year_over_year(frame)
-    raw_rows = dict(load_observations().select("observation_id", "_row").iter_rows())
-    files, rows = [], []
-    for number, key in enumerate(frame["observation_id"].to_list(), start=2):
-        found = raw_rows.get(key)
-        files.append(relative(observations_path()) if found else relative(path))
-        rows.append(found or number)
+    located = (frame.select("_index", "observation_id")
+               .join(_raw_observation_rows(), on="observation_id", how="left", maintain_order="left"))
+    found = located["_row"].is_not_null()
+    files = pl.select(pl.when(found).then(pl.lit(relative(observations_path())))
+                      .otherwise(pl.lit(relative(path)))).to_series().to_list()
+    rows = located["_row"].fill_null(located["_index"].cast(pl.Int64) + 2).to_list()
     return Prepared(frame.drop("_index"), files, rows)
+
+
+def _raw_observation_rows() -> pl.DataFrame:
+    """observation_id -> spreadsheet row in the raw file (same key as statistics.observation_key), read
+    with polars: re-running the per-row loader here would double the cost at national scale."""
+    raw = pl.read_csv(io.BytesIO(read_raw(observations_path())), infer_schema=False)
+    cell = lambda name: pl.col(name).str.strip_chars().fill_null("")  # noqa: E731
+    indicator = pl.when(cell("indicator_id") != "").then(cell("indicator_id")).otherwise(cell("indicator_as_published"))
+    return (raw.with_row_index("_row", offset=2)
+            .select(pl.format("{}:{}:{}:{}", cell("source_id"), cell("region_code"), indicator, cell("year"))
+                    .alias("observation_id"), pl.col("_row").cast(pl.Int64)))
 
 
 def _raw_row_numbers(path: Path, key: str) -> dict[str, int]:

@@ -37,7 +37,8 @@ def indicators() -> pl.DataFrame:
         unit = "所" if kind == "count" else "%"
         direction = "decrease" if i % 4 == 3 else "increase"
         maximum = 100_000.0 if kind == "count" else (150.0 if i % 8 == 0 else 100.0)
-        rows.append((f"synthetic_{i:02d}", f"合成指标{i}", "", f"synthetic indicator {i}", unit, direction, kind, "stock",
+        measure = "flow" if i % 8 == 6 else "stock"  # half the counts are yearly additions (新建)
+        rows.append((f"synthetic_{i:02d}", f"合成指标{i}", "", f"synthetic indicator {i}", unit, direction, kind, measure,
                      0.0, maximum, "synthetic"))
     return pl.DataFrame(rows, orient="row", schema=["indicator_id", "name_zh", "aliases_zh", "name_en", "unit",
                                                     "direction", "kind", "measure", "min", "max", "notes"])
@@ -77,12 +78,15 @@ KINDS = np.array(["level", "level", "level", "level", "increment", "relative_cha
                   "milestone", "relative_to_benchmark", "level"])
 
 
-def targets(seed: int = 20261124) -> pl.DataFrame:
-    """~100,000 targets across kinds, comparators, years (past and future) and missing fields."""
+BENCHMARK_QUOTES = np.array(["不高于全省平均水平(synthetic)", "低于全国平均水平(synthetic)", "达到全市平均水平(synthetic)",
+                             "高于当地平均水平(synthetic)"])
+
+
+def targets(seed: int = 20261124, n: int = TARGETS) -> pl.DataFrame:
+    """``n`` (~100,000) targets across kinds, comparators, years (past and future) and missing fields."""
     rng = np.random.default_rng(seed)
     region = regions().filter(pl.col("level") != "national")["region_code"].to_numpy()
     ind = indicators()
-    n = TARGETS
     pick_ind = rng.integers(0, ind.height, n)
     kind = KINDS[rng.integers(0, len(KINDS), n)]
     comparator = np.where(rng.random(n) < 0.08, "range", np.where(ind["direction"].to_numpy()[pick_ind] == "decrease", "<=", ">="))
@@ -109,11 +113,14 @@ def targets(seed: int = 20261124) -> pl.DataFrame:
         "plan_period_start": start,
         "plan_period_end": np.where(np.isnan(year), FIRST_YEAR + 13, year),
     }, nan_to_null=True)
+    # A benchmark target names the region whose average it is measured against (or none the engine knows).
+    quote = BENCHMARK_QUOTES[rng.integers(0, len(BENCHMARK_QUOTES), n)]
     return frame.with_columns(
         pl.col("target_year", "baseline_year", "plan_period_start", "plan_period_end").cast(pl.Int64),
         pl.when(pl.col("target_kind").is_in(["milestone", "relative_to_benchmark"])).then(None)
         .otherwise(pl.col("value")).alias("value"),
-        quote=pl.lit("synthetic"), year_quote=pl.lit(None, dtype=pl.String),
+        quote=pl.when(pl.col("target_kind") == "relative_to_benchmark").then(pl.Series(quote))
+        .otherwise(pl.lit("synthetic")), year_quote=pl.lit(None, dtype=pl.String),
         flags=pl.when(pl.col("target_year").is_null()).then(pl.lit("year_missing")).otherwise(None),
         note=pl.lit(None, dtype=pl.String),
     )

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import polars as pl
 
 from analysis import statistics, validation
 from analysis.snapshot import record
@@ -167,3 +168,20 @@ def test_importing_the_module_does_not_import_great_expectations():
     code = "import sys, analysis.validation; print('great_expectations' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_usable_figure_without_a_year_or_an_unknown_usable_is_an_error(tree):
+    """usable must equal has_year: a figure without a reference year must never be used."""
+    assert statistics.main() == 0
+    prepared = validation.prepare_observations()
+    suite = validation.load_suite("observations")
+    suite = suite | {"expectations": [e for e in suite["expectations"] if e["meta"]["name"] == "usable_only_with_year"]}
+    undated = prepared.frame["has_year"].to_list().index("false")
+    dated = prepared.frame["has_year"].to_list().index("true")
+    usable = prepared.frame["usable"].to_list()
+    usable[undated], usable[dated] = "true", None
+    broken = validation.Prepared(prepared.frame.with_columns(pl.Series("usable", usable)), prepared.files, prepared.rows)
+    entries = validation.summarise(suite, validation.run_suite(suite, broken.frame, validation.suite_parameters()),
+                                   broken, OBS)
+    assert [(e["expectation"], e["severity"], e["passed"]) for e in entries] == [("usable_only_with_year", "error", False)]
+    assert sorted(f["row"] for f in entries[0]["failing"]) == sorted([prepared.rows[undated], prepared.rows[dated]])

@@ -236,7 +236,7 @@ def headline(inputs: Inputs) -> str:
     t = total[0]
     return (f"<p><strong>{fmt(t['targets'])}</strong> quantitative targets were registered; "
             f"<strong>{fmt(t['assessable'])}</strong> could be assessed (coverage {pct(t['coverage'])}). "
-            f"Of those, <strong>{fmt(t['achieved'])}</strong> are achieved (达标率 {pct(t['attainment_rate'])}), "
+            f"Achieved: <strong>{fmt(t['achieved'])}</strong> (达标率 {pct(t['attainment_rate'])}); "
             f"{fmt(t['not_achieved'])} not achieved, {fmt(t['on_track'])} on track and "
             f"{fmt(t['off_track'])} off track; {fmt(t['insufficient_data'])} lack data. "
             f"Assessment as of {esc(inputs.params.get('as_of'))}.</p>")

@@ -39,6 +39,8 @@ import yaml
 from .atomic import write_csv_atomic, write_parquet_atomic
 from .errors import InputError, command
 from .paths import processed_dir, project_root, raw_dir, relative
+from .reference import DIRECTIONS
+from .register import COMPARATORS, TARGET_KINDS, VALUELESS_KINDS
 
 ASSESSMENT_COLUMNS = [
     "target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator",
@@ -51,9 +53,6 @@ CONTEXT_COLUMNS = ["target_id", "context_region_code", "context_level", "indicat
 STATUSES = ["achieved", "not_achieved", "on_track", "needs_acceleration", "limited_progress", "moving_away",
             "insufficient_data"]
 METHODS = ["final_year_comparison", "growth_ratio", "percentage_point_progress", "already_met", "none"]
-TARGET_KINDS = ["level", "increment", "per_year", "relative_change", "milestone", "relative_to_benchmark"]
-COMPARATORS = [">=", ">", "<=", "<", "=", "range"]
-DIRECTIONS = ["increase", "decrease", "none"]
 # When two sources give the same region, indicator, unit and year, the one closest to the publisher wins.
 SOURCE_RANK = {"official": 0, "official-media": 1, "compiled-dataset": 2, "reprint": 3, "mirror": 4}
 PARAM_KEYS = ["as_of", "on_track_ratio", "needs_acceleration_ratio", "ceiling_threshold"]
@@ -314,7 +313,7 @@ def _met(gap: pl.Expr) -> pl.Expr:
 
 def _precheck(t: pl.DataFrame) -> pl.Expr:
     """Why a target cannot be assessed whatever the data say; null when it can."""
-    needs_value = ~pl.col("target_kind").is_in(["milestone", "relative_to_benchmark"])
+    needs_value = ~pl.col("target_kind").is_in(VALUELESS_KINDS)
     return (pl.when(pl.col("region_code").is_null())
             .then(pl.lit("region unknown: the document does not name the region the target is about"))
             .when(needs_value & pl.col("value").is_null())

@@ -13,7 +13,7 @@ REGION_COLUMNS = ["region_code", "name_zh", "name_en", "level", "parent_code"]
 INDICATOR_COLUMNS = ["indicator_id", "name_zh", "aliases_zh", "name_en", "unit", "direction", "kind",
                      "measure", "min", "max", "notes"]
 LEVELS = {"national", "province", "prefecture", "county"}
-DIRECTIONS = {"increase", "decrease", "none"}
+DIRECTIONS = ["increase", "decrease", "none"]
 KINDS = {"rate", "count", "share", "milestone", "other"}
 # stock: a level at a point in time (schools in operation); flow: additions within a year (新建 schools),
 # so an increment target is met by the sum of the yearly figures, not by a difference of levels.

@@ -30,12 +30,13 @@ from .tables import parse_csv, read_raw_csv
 COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator", "value",
            "value_high", "unit", "target_year", "baseline_value", "baseline_year", "quote", "year_quote",
            "flags", "note"]
-TARGET_KINDS = {"level", "increment", "per_year", "relative_change", "milestone", "relative_to_benchmark"}
-COMPARATORS = {">=", ">", "<=", "<", "=", "range"}
+# The register's vocabulary; the assessment and the validation suite use these same lists.
+TARGET_KINDS = ["level", "increment", "per_year", "relative_change", "milestone", "relative_to_benchmark"]
+COMPARATORS = [">=", ">", "<=", "<", "=", "range"]
 FLAGS = {"year_missing", "value_missing", "year_from_plan_end", "year_from_heading", "region_unknown",
          "ocr_damage", "needs_review"}
 # Kinds whose commitment is not a number: an event (通过国家认定) or a comparison (低于全省平均水平).
-VALUELESS_KINDS = {"milestone", "relative_to_benchmark"}
+VALUELESS_KINDS = ["milestone", "relative_to_benchmark"]
 TARGET_ID = re.compile(r"^T\d{3}-\d{3}$")
 
 

@@ -34,12 +34,12 @@ from .atomic import write_json_atomic, write_text_atomic
 from .errors import InputError, command
 from .paths import expectations_dir, processed_dir, project_root, raw_dir, relative, reports_dir
 from .reference import load_indicators, load_regions
+from .register import VALUELESS_KINDS  # targets that carry no number of their own
 from .snapshot import read_raw, read_raw_text
 from .statistics import load_sources, observations_path
 
 SEVERITY = {"critical": "error", "warning": "warning", "info": "warning"}
 SUITES = ("observations", "targets")
-VALUELESS_KINDS = ["milestone", "relative_to_benchmark"]  # targets that carry no number of their own
 
 
 @dataclass

@@ -32,18 +32,33 @@ def inject_parameters(notebook, parameters: dict[str, str]) -> None:
     notebook.cells.insert(index + 1, cell)
 
 
-def execute_script(source: Path, parameters: dict[str, str] | None = None, timeout: int = 600):
-    """Read a percent script with jupytext and execute it with nbclient in the project root."""
+def read_script(source: Path):
+    """A percent script as a notebook for this interpreter's kernel, with stable cell ids (jupytext draws
+    random ones), so the same source always gives the same notebook."""
     import jupytext
-    import nbformat
-    from nbclient import NotebookClient
 
     notebook = jupytext.read(source)
-    inject_parameters(notebook, parameters or {})
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    client = NotebookClient(notebook, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(project_root())}})
-    client.execute()
+    for number, cell in enumerate(notebook.cells):
+        cell.id = f"cell-{number:03d}"
+    return notebook
+
+
+def execute(notebook, cwd: Path, timeout: int = 600) -> None:
+    """Run every cell with nbclient in ``cwd``; the 'python3' kernel runs in this interpreter (.venv)."""
+    from nbclient import NotebookClient
+
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
+                   resources={"metadata": {"path": str(cwd)}}).execute()
+
+
+def execute_script(source: Path, parameters: dict[str, str] | None = None, timeout: int = 600):
+    """Read a percent script and execute it in the project root."""
+    import nbformat
+
+    notebook = read_script(source)
+    inject_parameters(notebook, parameters or {})
+    execute(notebook, project_root(), timeout)
     return notebook, nbformat
 
 

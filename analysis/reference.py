@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
 from .errors import InputError
@@ -72,13 +71,3 @@ def load_indicators() -> dict[str, dict]:
         indicators[row["indicator_id"]] = row
     return indicators
 
-
-@lru_cache(maxsize=None)
-def _alias_index(items: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, str]:
-    return {name: indicator_id for indicator_id, names in items for name in names}
-
-
-def indicator_for_name(name: str, indicators: dict[str, dict]) -> str | None:
-    """The indicator whose Chinese name or alias is exactly ``name``, if any."""
-    items = tuple((i, (row["name_zh"], *row["aliases"])) for i, row in sorted(indicators.items()))
-    return _alias_index(items).get(name.strip())

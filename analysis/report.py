@@ -35,6 +35,7 @@ import polars as pl
 import yaml
 
 from .errors import InputError
+from .notebooks import execute, read_script
 from .paths import processed_dir, project_root, raw_dir, relative, reports_dir
 
 MISSING = "—"
@@ -624,27 +625,23 @@ def _environment(label: str) -> dict:
 
 def _notebook_from_source(source: Path):
     """The percent script as a notebook; the YAML header cell becomes a title block for nbconvert."""
-    import jupytext
     import nbformat
 
-    nb = jupytext.read(source)
+    nb = read_script(source)
     first = nb.cells[0] if nb.cells else None
     if first is not None and first.cell_type == "markdown" and first.source.lstrip().startswith("---"):
         header = yaml.safe_load(first.source.strip().strip("-")) or {}
         nb.metadata["title"] = header.get("title", "Report")
         subtitle = f"\n\n*{header['subtitle']}*" if header.get("subtitle") else ""
-        nb.cells[0] = nbformat.v4.new_markdown_cell(f"# {header.get('title', 'Report')}{subtitle}")
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    for number, cell in enumerate(nb.cells):
-        cell.id = f"cell-{number:03d}"  # jupytext draws random ids; the output must be byte-stable
+        title = nbformat.v4.new_markdown_cell(f"# {header.get('title', 'Report')}{subtitle}")
+        title.id = first.id
+        nb.cells[0] = title
     return nb
 
 
 def render_fallback(source: Path, output: Path, label: str) -> None:
     """Execute the percent script with nbclient (kernel = this interpreter) and export one HTML file."""
     import nbformat
-    from jupyter_client.manager import KernelManager
-    from nbclient import NotebookClient
     from nbconvert import HTMLExporter
 
     nb = _notebook_from_source(source)
@@ -652,13 +649,8 @@ def render_fallback(source: Path, output: Path, label: str) -> None:
     os.environ.clear()
     os.environ.update(environment)
     try:
-        # The kernel spec's argv[0] 'python' is replaced by sys.executable (jupyter_client does that),
-        # so the kernel runs in this interpreter's environment (the project's .venv).
-        km = KernelManager(kernel_name="python3")
-        client = NotebookClient(nb, km=km, timeout=600, record_timing=False,
-                                resources={"metadata": {"path": str(source.parent)}})
         try:
-            client.execute()
+            execute(nb, source.parent)
         except Exception as exc:  # nbclient raises CellExecutionError (ename, evalue, traceback)
             what = f"{getattr(exc, 'ename', type(exc).__name__)}: {getattr(exc, 'evalue', exc)}"
             raise ReportError(f"executing {relative(source)} failed: {what}") from exc

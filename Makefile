@@ -1,7 +1,9 @@
 # edugap — `make` builds everything (creating .venv first if needed); `make help` lists the targets.
 # Every target is a real file with its complete prerequisites, so `make` rebuilds only what changed.
-# A step that writes several files has one main target; its other outputs depend on it with an
-# empty recipe (GNU make 4.3's grouped targets do not propagate under --dry-run).
+# A step that writes several files has one main target, written last; its other outputs depend on it
+# with an empty recipe. Each step's code prerequisites are generated from its imports, and the plans'
+# normalization rules from their checked metadata (analysis/deps.py -> data/interim/make.mk), so they
+# cannot drift, and nothing from a data file is ever evaluated by make or a shell.
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -11,6 +13,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+EDUGAP := $(VENV)/bin/edugap
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system-packages
 
@@ -21,22 +24,26 @@ export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1763856000
 
 # ---- inputs ----------------------------------------------------------------------------------
-CORE := analysis/__init__.py analysis/paths.py analysis/errors.py analysis/atomic.py \
-        analysis/snapshot.py analysis/tables.py
-RAW_FILES := $(shell find data/raw -type f | LC_ALL=C sort)
-REFERENCE := $(wildcard data/raw/reference/regions.csv* data/raw/reference/indicators.csv*)
+# The list of raw files, rewritten only when a file appears or disappears: a deleted .meta.yaml or
+# an extra file re-runs the snapshot check, which stops the build (plain prerequisites miss deletions).
+RAW_LIST := data/interim/raw-files.list
+$(shell mkdir -p data/interim && find data/raw -type f -print | LC_ALL=C sort > $(RAW_LIST).tmp \
+        && { cmp -s $(RAW_LIST).tmp $(RAW_LIST) || mv -f $(RAW_LIST).tmp $(RAW_LIST); }; rm -f $(RAW_LIST).tmp)
+RAW_FILES := $(sort $(wildcard data/raw/*/*))
 ERRATA := $(wildcard data/raw/reference/errata.csv*)
+REFERENCE := $(filter-out $(ERRATA),$(wildcard data/raw/reference/*))
 REGISTER := $(wildcard data/raw/register/*)
 STATISTICS := $(wildcard data/raw/statistics/*)
-POLICY_TEXTS := $(wildcard data/raw/policies/*.txt)
-# A plan's normalized text is named by the document_id in the .meta.yaml beside it.
-doc_id = $(shell sed -n 's/^document_id: *//p' $(1).meta.yaml)
-NORMALIZED := $(foreach t,$(POLICY_TEXTS),data/interim/texts/$(call doc_id,$(t)).txt)
-NOTEBOOKS := $(filter-out notebooks/04_region_profile.py,$(wildcard notebooks/[0-9]*.py))
-# The region profile runs once per region that has a plan (region_code in the plans' .meta.yaml).
-PLAN_REGIONS := $(sort $(shell sed -n 's/^region_code: *"\([0-9]*\)".*/\1/p' data/raw/policies/*.meta.yaml))
-EXECUTED := $(patsubst notebooks/%.py,reports/_build/notebooks/%.ipynb,$(NOTEBOOKS)) \
-            $(foreach r,$(PLAN_REGIONS),reports/_build/notebooks/04_region_profile-$(r).ipynb)
+PARAMS := params.yaml
+
+# Generated: CODE_<STEP> (each step's code), NORMALIZED, PLAN_REGIONS and one rule per plan.
+GENERATED := data/interim/make.mk
+ifneq ($(filter-out help clean distclean,$(or $(MAKECMDGOALS),all)),)
+include $(GENERATED)
+endif
+$(GENERATED): $(shell find analysis -name '*.py') $(wildcard notebooks/*.py reports/*.py \
+    data/raw/policies/*.meta.yaml) | $(STAMP)
+	$(PY) -m analysis.deps > $@.tmp && mv -f $@.tmp $@
 
 SNAPSHOT := data/interim/snapshot.json
 TARGETS := data/processed/targets.csv
@@ -46,9 +53,12 @@ VALIDATION := data/processed/validation_summary.json
 ASSESSMENTS := data/processed/assessments.csv
 DATAPACKAGE := data/processed/datapackage.json
 REPORT := reports/_site/index.html
+NOTEBOOKS := $(filter-out notebooks/04_region_profile.py,$(wildcard notebooks/[0-9]*.py))
+EXECUTED := $(patsubst notebooks/%.py,reports/_build/notebooks/%.ipynb,$(NOTEBOOKS)) \
+            $(foreach r,$(PLAN_REGIONS),reports/_build/notebooks/04_region_profile-$(r).ipynb)
 
 .PHONY: all help venv verify normalize register candidates statistics validate assess datapackage \
-        notebooks report test test-fast bench record clean distclean
+        notebooks report test test-fast lint bench record clean distclean
 
 all: $(REPORT) $(DATAPACKAGE) $(EXECUTED) ## Build everything: verify, normalize, register, validate, assess, report
 
@@ -71,81 +81,82 @@ $(SYSTEM_STAMP): scripts/system-packages.sh | $(STAMP)
 
 # ---- pipeline --------------------------------------------------------------------------------
 verify: | $(STAMP) ## Check every raw file against its recorded sha256
-	$(PY) -m analysis.snapshot verify
+	$(EDUGAP) verify
 
-$(SNAPSHOT): $(RAW_FILES) $(CORE) | $(STAMP)
-	$(PY) -m analysis.snapshot verify --write $@
+$(SNAPSHOT): $(RAW_LIST) $(RAW_FILES) $(CODE_SNAPSHOT) | $(STAMP)
+	$(EDUGAP) verify --write $@
 
 normalize: $(NORMALIZED) ## Normalize the plan texts into data/interim/texts
 
-define NORMALIZE_RULE
-data/interim/texts/$(call doc_id,$(1)).txt: $(1) $(1).meta.yaml $(ERRATA) analysis/normalize.py \
-    analysis/errata.py analysis/documents.py $(CORE) | $(STAMP)
-	$(PY) -m analysis.normalize $(call doc_id,$(1))
-endef
-$(foreach t,$(POLICY_TEXTS),$(eval $(call NORMALIZE_RULE,$(t))))
-
 register: $(TARGETS) $(CANDIDATES) ## Prove every register row by its quote; check candidate coverage
 
-$(TARGETS): $(NORMALIZED) $(REGISTER) $(REFERENCE) analysis/register.py analysis/numbers.py \
-    analysis/reference.py analysis/documents.py $(CORE) | $(STAMP)
-	$(PY) -m analysis.register
+$(TARGETS): $(NORMALIZED) $(REGISTER) $(REFERENCE) $(CODE_REGISTER) | $(STAMP) $(SNAPSHOT)
+	$(EDUGAP) register
 
-$(CANDIDATES): $(NORMALIZED) $(REGISTER) analysis/candidates.py analysis/register.py $(CORE) | $(STAMP)
-	$(PY) -m analysis.candidates
+$(CANDIDATES): $(NORMALIZED) $(REGISTER) $(CODE_CANDIDATES) | $(STAMP) $(SNAPSHOT)
+	$(EDUGAP) candidates
 
 statistics: $(OBSERVATIONS) ## Load the official statistics into data/processed/observations.csv
 
-$(OBSERVATIONS): $(STATISTICS) $(REFERENCE) analysis/statistics.py analysis/reference.py $(CORE) | $(STAMP)
-	$(PY) -m analysis.statistics
+$(OBSERVATIONS): $(STATISTICS) $(REFERENCE) $(CODE_STATISTICS) | $(STAMP) $(SNAPSHOT)
+	$(EDUGAP) statistics
 data/processed/observations.parquet data/processed/sources.csv data/processed/sources.parquet: $(OBSERVATIONS) ;
 
 validate: $(VALIDATION) ## Run the Great Expectations suites (errors stop the build)
 
-$(VALIDATION): $(OBSERVATIONS) $(TARGETS) $(wildcard expectations/*.json) \
-    $(STATISTICS) $(REFERENCE) params.yaml analysis/validation.py analysis/statistics.py \
-    analysis/reference.py $(CORE) | $(STAMP)
-	$(PY) -m analysis.validation
+$(VALIDATION): $(OBSERVATIONS) $(TARGETS) $(wildcard expectations/*.json) $(STATISTICS) $(REFERENCE) $(PARAMS) \
+    $(CODE_VALIDATE) | $(STAMP) $(SNAPSHOT)
+	$(EDUGAP) validate
 reports/validation.html: $(VALIDATION) ;
 
 assess: $(ASSESSMENTS) ## Assess every target against the observations
 
-$(ASSESSMENTS): $(TARGETS) $(OBSERVATIONS) $(VALIDATION) $(REFERENCE) params.yaml analysis/assess.py \
-    analysis/summary.py $(CORE) | $(STAMP)
-	$(PY) -m analysis.assess
+$(ASSESSMENTS): $(TARGETS) $(OBSERVATIONS) $(VALIDATION) $(REFERENCE) $(PARAMS) $(CODE_ASSESS) | $(STAMP) $(SNAPSHOT)
+	$(EDUGAP) assess
 data/processed/assessments.parquet data/processed/context.csv data/processed/context.parquet \
+    data/processed/actuals.csv data/processed/actuals.parquet \
     data/processed/summary.csv data/processed/summary.parquet: $(ASSESSMENTS) ;
 
 datapackage: $(DATAPACKAGE) ## Describe data/processed as a Frictionless data package
 
 $(DATAPACKAGE): $(TARGETS) $(CANDIDATES) $(OBSERVATIONS) $(VALIDATION) $(ASSESSMENTS) $(SNAPSHOT) \
-    analysis/datapackage.py $(CORE) | $(STAMP)
-	$(PY) -m analysis.datapackage
+    $(CODE_DATAPACKAGE) | $(STAMP)
+	$(EDUGAP) datapackage
 
-notebooks: $(EXECUTED) ## Execute the step notebooks; keep executed copies for the report
+notebooks: $(EXECUTED) ## Execute the step notebooks; the report links the executed copies
 
-reports/_build/notebooks/%.ipynb: notebooks/%.py $(DATAPACKAGE) analysis/notebooks.py | $(STAMP)
-	$(PY) -m analysis.notebooks $< $@
+reports/_build/notebooks/%.ipynb: notebooks/%.py $(DATAPACKAGE) $(CODE_NOTEBOOKS) | $(STAMP)
+	$(EDUGAP) notebook $< $@
 
 reports/_build/notebooks/04_region_profile-%.ipynb: notebooks/04_region_profile.py $(DATAPACKAGE) \
-    analysis/notebooks.py | $(STAMP)
-	$(PY) -m analysis.notebooks $< $@ -p region_code=$*
+    $(CODE_NOTEBOOKS) | $(STAMP)
+	$(EDUGAP) notebook $< $@ -p region_code=$*
 
 report: $(REPORT) ## Render the HTML report (Quarto if installed, else the Jupyter fallback)
 
 $(REPORT): $(wildcard reports/*.py reports/_quarto.yml reports/assets/*) CITATION.cff $(DATAPACKAGE) \
-    $(VALIDATION) $(SNAPSHOT) analysis/report.py analysis/figures.py analysis/reference.py | $(STAMP) $(SYSTEM_STAMP)
-	$(PY) -m analysis.report
+    $(VALIDATION) $(SNAPSHOT) $(PARAMS) $(REFERENCE) $(CODE_REPORT) | $(STAMP) $(SYSTEM_STAMP)
+	$(EDUGAP) report
 
 # ---- checks ----------------------------------------------------------------------------------
-test: all ## Run the test suite (builds first: tests assert on the real outputs)
+test: all ## Build everything, then run every test (code tests, data acceptance checks, build and browser tests)
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q
+
+test-fast: | $(STAMP) ## Code tests only: constructed and fixture data, no build needed (about a minute)
+	$(PY) -m pytest -q tests/code
+
+lint: | $(STAMP) ## ruff (configured in pyproject.toml)
+	$(PY) -m ruff check .
 
 bench: | $(STAMP) ## National-scale benchmark: time and memory per stage (writes reports/benchmarks/)
 	$(PY) -m benchmarks.run
 
+# FILE is read by the shell from the environment, never spliced into the recipe: a file name cannot run
+# a command. Globbing is off; several files are separated by spaces.
 record: | $(STAMP) ## Record the checksum of a new or changed raw file: make record FILE=data/raw/...
-	$(PY) -m analysis.snapshot record $(FILE)
+	@set -f; test -n "$$FILE" || { echo "error: give the file: make record FILE=data/raw/..." >&2; exit 2; }; \
+	$(EDUGAP) record $$FILE
 
 clean: ## Remove generated files (never data/raw)
 	rm -rf data/interim/* data/processed/* reports/_site reports/_build reports/validation.html \

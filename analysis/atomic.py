@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,46 +14,71 @@ import polars as pl
 
 def write_bytes_atomic(path: Path, data: bytes) -> Path:
     """Write to a temporary file in the same folder, then rename over the target."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return publish([(Path(path), bytes_writer(data))])[0]
 
 
 def write_text_atomic(path: Path, text: str) -> Path:
     return write_bytes_atomic(path, text.encode("utf-8"))
 
 
-def write_json_atomic(path: Path, payload: Any) -> Path:
+def json_bytes(payload: Any) -> bytes:
     """Sorted keys and a trailing newline, so the same payload always gives the same bytes."""
-    text = json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    return write_text_atomic(path, text)
+    return (json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_json_atomic(path: Path, payload: Any) -> Path:
+    return write_bytes_atomic(path, json_bytes(payload))
 
 
 def write_csv_atomic(path: Path, frame: pl.DataFrame) -> Path:
-    """CSV with a fixed float format is byte-stable across runs."""
-    return write_bytes_atomic(path, frame.write_csv(line_terminator="\n").encode("utf-8"))
+    return publish([(Path(path), csv_writer(frame))])[0]
 
 
 def write_parquet_atomic(path: Path, frame: pl.DataFrame) -> Path:
-    """Parquet without statistics timestamps; polars writes no creation time, so bytes are stable."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    return publish([(Path(path), parquet_writer(frame))])[0]
+
+
+def csv_writer(frame: pl.DataFrame) -> Callable[[Path], None]:
+    """CSV with '\n' line ends; polars writes floats the same way every run, so bytes are stable."""
+    return lambda tmp: tmp.write_bytes(frame.write_csv(line_terminator="\n").encode("utf-8"))
+
+
+def parquet_writer(frame: pl.DataFrame) -> Callable[[Path], None]:
+    """Parquet without statistics; polars writes no creation time, so bytes are stable."""
+    return lambda tmp: frame.write_parquet(tmp, compression="zstd", statistics=False)
+
+
+def bytes_writer(data: bytes) -> Callable[[Path], None]:
+    return lambda tmp: tmp.write_bytes(data)
+
+
+# Fault injection for the tests: stop the process (as a kill would) after this many renames of a publish.
+KILL_AFTER = "EDUGAP_TEST_KILL_AFTER_RENAMES"
+
+
+def publish(outputs: list[tuple[Path, Callable[[Path], None]]]) -> list[Path]:
+    """Write every output to a temporary file beside it, then rename them all, in the order given.
+
+    Put a step's make target last: a kill part-way through leaves the target older than the files it
+    depends on (or absent), so the next ``make`` re-runs the step instead of trusting a fresh-looking mix.
+    """
+    staged: list[tuple[str, Path]] = []
     try:
-        frame.write_parquet(tmp, compression="zstd", statistics=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        for path, write in outputs:
+            path = Path(path)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            os.close(fd)
+            staged.append((tmp, path))
+            write(Path(tmp))
+            os.chmod(tmp, 0o644)
+        kill_after = int(os.environ.get(KILL_AFTER, "-1"))
+        for done, (tmp, path) in enumerate(staged):
+            if done == kill_after:
+                os._exit(137)
+            os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for tmp, _ in staged:
+            Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+    return [path for _, path in staged]

@@ -13,14 +13,15 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import polars as pl
 
-from .atomic import write_csv_atomic
+from .cli import step_command
 from .documents import load_documents
-from .errors import InputError, command
+from .errors import InputError
 from .normalize import load_normalized
-from .paths import processed_dir, raw_dir, relative
-from .tables import parse_csv, read_raw_csv
+from .paths import raw_dir, relative
+from .tables import parse_csv, read_raw_csv, write_tables
 
 NUMBER = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
 MEASURE = r"(?:个百分点|万人次|万人|万名|所|个|人次|人|名|间|次|项|家|支|座|门|节|套|台|批|条|亿元|万元|元|平方米|学时|课时|%|％|‰|%o)"
@@ -122,26 +123,32 @@ def coverage_by_document(frame: pl.DataFrame) -> pl.DataFrame:
             .sort("document_id"))
 
 
-@command
-def main(argv: list[str]) -> int:
-    import argparse
-
+def run(register: str | None = None, dismissals_file: str | None = None,
+        documents: tuple[str, ...] = ()) -> pl.DataFrame:
+    """The step: every candidate and what covers it; written to candidates.csv for the real register only."""
     from .register import load_register
 
-    parser = argparse.ArgumentParser(prog="python -m analysis.candidates", description=__doc__.splitlines()[0])
-    parser.add_argument("--register", help="a draft register file to check instead of data/raw/register/targets.csv")
-    parser.add_argument("--dismissals", help="a draft dismissals file instead of data/raw/register/dismissals.csv")
-    parser.add_argument("--document", action="append", help="only this document id (repeatable)")
-    args = parser.parse_args(argv)
     all_texts = {d.document_id: load_normalized(d.document_id).text for d in load_documents()}
-    texts = {doc_id: text for doc_id, text in all_texts.items() if not args.document or doc_id in args.document}
+    texts = {doc_id: text for doc_id, text in all_texts.items() if not documents or doc_id in documents}
     quotes: dict[str, list[str]] = {}
-    for row in load_register(args.register):
+    for row in load_register(register):
         quotes.setdefault(row["document_id"], []).append(row["quote"])
-    dismissals = [d for d in load_dismissals(all_texts, args.dismissals) if d["document_id"] in texts]
+    dismissals = [d for d in load_dismissals(all_texts, dismissals_file) if d["document_id"] in texts]
     frame = coverage(quotes, texts, dismissals)
-    if not (args.register or args.dismissals or args.document):
-        write_csv_atomic(processed_dir() / "candidates.csv", frame)
+    if not (register or dismissals_file or documents):
+        write_tables({"candidates": frame}, main="candidates")
+    return frame
+
+
+@step_command("candidates")
+@click.option("--register", "register", type=click.Path(exists=True, dir_okay=False),
+              help="a draft register file to check instead of data/raw/register/targets.csv")
+@click.option("--dismissals", "dismissals_file", type=click.Path(exists=True, dir_okay=False),
+              help="a draft dismissals file instead of data/raw/register/dismissals.csv")
+@click.option("--document", "documents", multiple=True, help="only this document id (repeatable)")
+def main(register: str | None, dismissals_file: str | None, documents: tuple[str, ...]) -> int:
+    """List every numeric candidate of the plans; fail if one is neither registered nor dismissed."""
+    frame = run(register, dismissals_file, documents)
     summary = coverage_by_document(frame)
     print("candidate coverage (numeric spans found by the extractor):")
     for doc, total, reg, dis, unc in summary.iter_rows():

@@ -18,7 +18,8 @@ from pathlib import Path
 import polars as pl
 
 from .atomic import write_json_atomic
-from .errors import InputError, command
+from .cli import step_command
+from .errors import InputError
 from .paths import processed_dir, raw_dir, relative
 from .snapshot import sha256_bytes, snapshot_hash, verify_all
 
@@ -169,12 +170,18 @@ def describe(directory: Path | None = None) -> dict:
     }
 
 
-@command
-def main(args: list[str]) -> int:
+def run() -> dict:
+    """The step: describe every processed file, write datapackage.json."""
     package = describe()
-    path = write_json_atomic(processed_dir() / DESCRIPTOR, package)
-    print(f"described {len(package['resources'])} resources -> {relative(path)}")
-    return 0
+    write_json_atomic(processed_dir() / DESCRIPTOR, package)
+    return package
+
+
+@step_command("datapackage")
+def main() -> None:
+    """Describe data/processed as a Frictionless data package (datapackage.json)."""
+    package = run()
+    print(f"described {len(package['resources'])} resources -> {relative(processed_dir() / DESCRIPTOR)}")
 
 
 if __name__ == "__main__":

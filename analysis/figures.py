@@ -14,8 +14,7 @@ import math
 import re
 import textwrap
 import warnings
-from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import matplotlib
 
@@ -24,6 +23,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib import font_manager  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
+
+from .vocabulary import ASSESSABLE, STATUS, STATUSES  # noqa: E402, F401  (STATUS: for callers)
 
 # Fonts that cover simplified Chinese, in order of preference. The Debian packages that provide them.
 CJK_FONTS = ["Noto Sans CJK SC", "Source Han Sans SC", "Noto Sans SC", "WenQuanYi Micro Hei",
@@ -36,31 +37,7 @@ class FigureError(RuntimeError):
     """A figure cannot be drawn correctly (no CJK font, a glyph missing): the build must stop."""
 
 
-@dataclass(frozen=True)
-class StatusStyle:
-    code: str
-    zh: str
-    en: str
-    colour: str  # Okabe–Ito palette: distinguishable with colour-vision deficiency
-    hatch: str  # second channel, so the map still reads in greyscale print
-
-    @property
-    def label(self) -> str:
-        return f"{self.zh} {self.en}"
-
-
-# Ordered from best to worst; the heat map shows the least favourable assessable status of a cell.
-STATUSES = [
-    StatusStyle("achieved", "已达成", "achieved", "#009E73", ""),
-    StatusStyle("on_track", "进度正常", "on track", "#56B4E9", "//"),
-    StatusStyle("needs_acceleration", "需加快", "needs acceleration", "#F0E442", ".."),
-    StatusStyle("limited_progress", "进展有限", "limited progress", "#E69F00", "\\\\"),
-    StatusStyle("moving_away", "背离目标", "moving away", "#CC79A7", "++"),
-    StatusStyle("not_achieved", "未达成", "not achieved", "#D55E00", "xx"),
-    StatusStyle("insufficient_data", "数据不足", "insufficient data", "#DDDDDD", "--"),
-]
-STATUS = {s.code: s for s in STATUSES}
-ASSESSABLE = [s.code for s in STATUSES if s.code != "insufficient_data"]
+# Colours, hatches and labels of the statuses are the vocabulary's (one place for each status).
 
 
 def _find_cjk_font() -> str | None:
@@ -75,7 +52,7 @@ def _find_cjk_font() -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def cjk_font() -> str:
     """Family name of an installed font that has every character of CJK_SAMPLE; FigureError if none.
 

@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import click
+
 from .atomic import write_json_atomic, write_text_atomic
+from .cli import step_command
 from .documents import Document, load_documents
 from .errata import Edit, errata_edits, load_errata, unknown_documents
-from .errors import InputError, command
+from .errors import InputError
 from .paths import interim_dir, relative
 
 # A pinyin gloss inserted after a character by the host site of 002: "持續(xù)". Lower-case Latin letters
@@ -176,11 +179,17 @@ def normalize_all(document_ids: list[str] | None = None) -> list[Path]:
     return written
 
 
-@command
-def main(args: list[str]) -> int:
-    for path in normalize_all(args or None):
+def run(document_ids: list[str] | None = None) -> list[Path]:
+    """The step: normalize the given plans (all by default); returns the texts written."""
+    return normalize_all(document_ids)
+
+
+@step_command("normalize")
+@click.argument("document_ids", nargs=-1)
+def main(document_ids: tuple[str, ...]) -> None:
+    """Normalize plan texts (all, or the DOCUMENT_IDS given) into data/interim/texts."""
+    for path in run(list(document_ids) or None):
         print(f"normalized {relative(path)}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -11,9 +11,14 @@ a cell with the given values is inserted after it.
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
+import click
+
 from .atomic import write_text_atomic
+from .cli import step_command
+from .errors import InputError
 from .paths import project_root
 
 
@@ -44,12 +49,31 @@ def read_script(source: Path):
     return notebook
 
 
-def execute(notebook, cwd: Path, timeout: int = 600) -> None:
-    """Run every cell with nbclient in ``cwd``; the 'python3' kernel runs in this interpreter (.venv)."""
-    from nbclient import NotebookClient
+class NotebookError(InputError):
+    """A cell failed: the notebook's name and the error, in one line (the executed copy is not written)."""
 
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(cwd)}}).execute()
+
+def execute(notebook, cwd: Path, timeout: int = 600, name: str = "notebook") -> None:
+    """Run every cell with nbclient in ``cwd``; the 'python3' kernel runs in this interpreter (.venv).
+
+    The kernel talks over IPC sockets in a private temporary folder, not TCP ports: two builds at once
+    cannot take each other's port, and nothing is sent unencrypted over the network stack."""
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    with tempfile.TemporaryDirectory(prefix="edugap-kernel-") as sockets:
+        manager = KernelManager(kernel_name="python3", transport="ipc", ip=str(Path(sockets) / "kernel"))
+        try:
+            NotebookClient(notebook, km=manager, timeout=timeout, kernel_name="python3", record_timing=False,
+                           resources={"metadata": {"path": str(cwd)}}).execute()
+        except CellExecutionError as exc:
+            raise NotebookError(name, f"a cell failed: {exc.ename}: {exc.evalue}") from exc
+        except (CellTimeoutError, DeadKernelError) as exc:
+            raise NotebookError(name, f"the kernel stopped: {' '.join(str(exc).split())[:300]}") from exc
+        finally:
+            if manager.has_kernel:
+                manager.shutdown_kernel()
 
 
 def execute_script(source: Path, parameters: dict[str, str] | None = None, timeout: int = 600):
@@ -58,30 +82,35 @@ def execute_script(source: Path, parameters: dict[str, str] | None = None, timeo
 
     notebook = read_script(source)
     inject_parameters(notebook, parameters or {})
-    execute(notebook, project_root(), timeout)
+    execute(notebook, project_root(), timeout, name=str(source))
     return notebook, nbformat
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    parameters = {}
-    while "-p" in args:
-        i = args.index("-p")
-        key, _, value = args[i + 1].partition("=")
-        parameters[key] = value
-        del args[i:i + 2]
-    if len(args) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    source, target = Path(args[0]), Path(args[1])
-    try:
-        notebook, nbformat = execute_script(source, parameters)
-    except Exception as exc:  # an error in a cell: show which notebook failed, keep no partial output
-        print(f"error: {source}: {exc}", file=sys.stderr)
-        return 1
-    write_text_atomic(target, nbformat.writes(notebook))
+def run(source: Path, target: Path, parameters: dict[str, str] | None = None) -> Path:
+    """The step: execute one notebook, keep the executed copy (nothing is written if a cell fails)."""
+    notebook, nbformat = execute_script(source, parameters)
+    return write_text_atomic(target, nbformat.writes(notebook))
+
+
+def _parameter(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        key, sep, val = value.partition("=")
+        if not sep or not key.isidentifier():
+            raise click.BadParameter(f"{value!r} is not NAME=VALUE")
+        pairs[key] = val
+    return pairs
+
+
+@step_command("notebook")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("target", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-p", "parameters", multiple=True, callback=_parameter, metavar="NAME=VALUE",
+              help="a parameter injected after the cell tagged 'parameters' (repeatable)")
+def main(source: Path, target: Path, parameters: dict[str, str]) -> None:
+    """Execute the percent script SOURCE as a notebook and write the executed copy to TARGET."""
+    run(source, target, parameters)
     print(f"executed {source} -> {target}")
-    return 0
 
 
 if __name__ == "__main__":

@@ -7,16 +7,11 @@ from pathlib import Path
 from .errors import InputError
 from .paths import raw_dir, relative
 from .tables import read_raw_csv
+from .vocabulary import DIRECTIONS, INDICATOR_KINDS, MEASURES, REGION_LEVELS
 
 REGION_COLUMNS = ["region_code", "name_zh", "name_en", "level", "parent_code"]
 INDICATOR_COLUMNS = ["indicator_id", "name_zh", "aliases_zh", "name_en", "unit", "direction", "kind",
                      "measure", "min", "max", "notes"]
-LEVELS = {"national", "province", "prefecture", "county"}
-DIRECTIONS = ["increase", "decrease", "none"]
-KINDS = {"rate", "count", "share", "milestone", "other"}
-# stock: a level at a point in time (schools in operation); flow: additions within a year (新建 schools),
-# so an increment target is met by the sum of the yearly figures, not by a difference of levels.
-MEASURES = {"stock", "flow"}
 
 
 def regions_path() -> Path:
@@ -39,8 +34,8 @@ def load_regions() -> dict[str, dict]:
                              row=row["_row"], column="region_code")
         if code in regions:
             raise InputError(relative(path), f"duplicated region_code {code}", row=row["_row"], column="region_code")
-        if row["level"] not in LEVELS:
-            raise InputError(relative(path), f"level {row['level']!r} is not one of {sorted(LEVELS)}",
+        if row["level"] not in REGION_LEVELS:
+            raise InputError(relative(path), f"level {row['level']!r} is not one of {sorted(REGION_LEVELS)}",
                              row=row["_row"], column="level")
         regions[code] = row
     for row in rows:
@@ -58,7 +53,7 @@ def load_indicators() -> dict[str, dict]:
         where = dict(row=row["_row"])
         if row["indicator_id"] in indicators:
             raise InputError(relative(path), f"duplicated indicator_id {row['indicator_id']}", column="indicator_id", **where)
-        for column, allowed in (("direction", DIRECTIONS), ("kind", KINDS), ("measure", MEASURES)):
+        for column, allowed in (("direction", DIRECTIONS), ("kind", INDICATOR_KINDS), ("measure", MEASURES)):
             if row[column] not in allowed:
                 raise InputError(relative(path), f"{column} {row[column]!r} is not one of {sorted(allowed)}",
                                  column=column, **where)

@@ -16,27 +16,22 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
 import polars as pl
 
-from .atomic import write_csv_atomic, write_parquet_atomic
+from .cli import step_command
 from .documents import Document, load_documents
-from .errors import InputError, command
+from .errors import InputError
 from .normalize import Normalized, load_normalized
 from .numbers import contains_number, has_ocr_permille, years_in
-from .paths import processed_dir, raw_dir, relative
+from .paths import raw_dir, relative
 from .reference import load_indicators, load_regions
-from .tables import parse_csv, read_raw_csv
+from .tables import parse_csv, read_raw_csv, write_tables
+from .vocabulary import COMPARATOR_CODES, FLAGS, TARGET_KIND_CODES, VALUELESS_KINDS
 
 COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator", "value",
            "value_high", "unit", "target_year", "baseline_value", "baseline_year", "quote", "year_quote",
            "flags", "note"]
-# The register's vocabulary; the assessment and the validation suite use these same lists.
-TARGET_KINDS = ["level", "increment", "per_year", "relative_change", "milestone", "relative_to_benchmark"]
-COMPARATORS = [">=", ">", "<=", "<", "=", "range"]
-FLAGS = {"year_missing", "value_missing", "year_from_plan_end", "year_from_heading", "region_unknown",
-         "ocr_damage", "needs_review"}
-# Kinds whose commitment is not a number: an event (通过国家认定) or a comparison (低于全省平均水平).
-VALUELESS_KINDS = ["milestone", "relative_to_benchmark"]
 TARGET_ID = re.compile(r"^T\d{3}-\d{3}$")
 
 
@@ -66,17 +61,17 @@ def _check_fields(row: dict, documents: dict[str, Document], indicators: dict, r
     if row["indicator_id"] not in indicators:
         add("indicator_id", f"unknown indicator {row['indicator_id']!r}: add it to data/raw/reference/indicators.csv first")
     flags = set(filter(None, row["flags"].split(";")))
-    if unknown := flags - FLAGS:
+    if unknown := flags - set(FLAGS):
         add("flags", f"unknown flag(s) {sorted(unknown)}; known: {sorted(FLAGS)}")
     if row["region_code"]:
         if row["region_code"] not in regions:
             add("region_code", f"unknown region {row['region_code']!r}: add it to data/raw/reference/regions.csv first")
     elif "region_unknown" not in flags:
         add("region_code", "empty: give the region, or flag region_unknown when the document does not name it")
-    if row["target_kind"] not in TARGET_KINDS:
-        add("target_kind", f"{row['target_kind']!r} is not one of {sorted(TARGET_KINDS)}")
-    if row["comparator"] not in COMPARATORS:
-        add("comparator", f"{row['comparator']!r} is not one of {sorted(COMPARATORS)}")
+    if row["target_kind"] not in TARGET_KIND_CODES:
+        add("target_kind", f"{row['target_kind']!r} is not one of {sorted(TARGET_KIND_CODES)}")
+    if row["comparator"] not in COMPARATOR_CODES:
+        add("comparator", f"{row['comparator']!r} is not one of {sorted(COMPARATOR_CODES)}")
     for column in ("value", "value_high", "baseline_value"):
         try:
             _number(row[column])
@@ -197,28 +192,36 @@ def build() -> pl.DataFrame:
     if problems:
         raise _as_error(problems[0])
     frame = targets_frame(rows)
-    write_csv_atomic(processed_dir() / "targets.csv", frame)
-    write_parquet_atomic(processed_dir() / "targets.parquet", frame)
+    write_tables({"targets": frame}, main="targets")
     return frame
 
 
-@command
-def main(args: list[str]) -> int:
-    if args[:1] == ["check"]:
-        draft = args[1] if len(args) > 1 else None
-        name = draft or relative(register_path())
-        problems = check_register(load_register(draft))
-        for problem in problems:
-            print(f"error: {_as_error(problem, name)}", file=sys.stderr)
-        print(f"{len(problems)} problem(s) in {name}")
-        return 1 if problems else 0
-    frame = build()
+def run() -> pl.DataFrame:
+    """The step: check the register, write the proven targets."""
+    return build()
+
+
+@step_command("check")
+@click.argument("draft", required=False, type=click.Path(exists=True, dir_okay=False))
+def check(draft: str | None) -> int:
+    """List every problem of the register, or of a DRAFT register file before it joins."""
+    name = draft or relative(register_path())
+    problems = check_register(load_register(draft))
+    for problem in problems:
+        print(f"error: {_as_error(problem, name)}", file=sys.stderr)
+    print(f"{len(problems)} problem(s) in {name}")
+    return 1 if problems else 0
+
+
+@step_command("register")
+def main() -> None:
+    """Prove every register row by its quote; write data/processed/targets.csv (+ .parquet)."""
+    frame = run()
     counts = frame.group_by("document_id").len().sort("document_id")
     print(f"register: {frame.height} targets proven by their quotes -> data/processed/targets.csv")
     for doc_id, n in counts.iter_rows():
         print(f"  {doc_id}: {n}")
-    return 0
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+if __name__ == "__main__":  # python -m analysis.register [check [DRAFT]]
+    sys.exit(check(sys.argv[2:]) if sys.argv[1:2] == ["check"] else main())

@@ -15,12 +15,14 @@ from __future__ import annotations
 import hashlib
 import re
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
+import click
 import yaml
 
-from .errors import ChecksumError, InputError, command
+from .cli import StepGroup
+from .errors import ChecksumError, InputError
 from .paths import raw_dir, relative
 
 META_SUFFIX = ".meta.yaml"
@@ -94,7 +96,7 @@ def snapshot_hash(entries: list[tuple[str, str]]) -> str:
     return sha256_bytes(listing.encode("utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read_raw_cached(path: str, mtime_ns: int, size: int) -> bytes:
     return verify_file(Path(path))
 
@@ -151,24 +153,36 @@ def write_manifest(path: Path, entries: list[tuple[str, str]]) -> Path:
     return write_json_atomic(path, {"snapshot_sha256": snapshot_hash(entries), "files": files})
 
 
-@command
-def main(args: list[str]) -> int:
-    action = args.pop(0) if args else "verify"
-    if action == "verify":
-        entries = verify_all()
-        if args[:1] == ["--write"]:
-            write_manifest(Path(args[1]), entries)
-        print(f"snapshot verified: {len(entries)} raw files match their checksums "
-              f"(snapshot {snapshot_hash(entries)[:12]})")
-    elif action == "hash":
-        print(snapshot_hash(verify_all()))
-    elif action == "record":
-        for name in args:
-            print(f"recorded {relative(record(Path(name)))}")
-    else:
-        print(__doc__, file=sys.stderr)
-        return 2
-    return 0
+@click.group("snapshot", cls=StepGroup)
+def main() -> None:
+    """Frozen raw inputs: verify their checksums, record a deliberate change."""
+
+
+@main.command("verify")
+@click.option("--write", "manifest", type=click.Path(dir_okay=False), help="also write the verified manifest here")
+def verify(manifest: str | None) -> None:
+    """Check every raw file against its recorded sha256."""
+    entries = verify_all()
+    if manifest:
+        write_manifest(Path(manifest), entries)
+    print(f"snapshot verified: {len(entries)} raw files match their checksums (snapshot {snapshot_hash(entries)[:12]})")
+
+
+@main.command("record")
+@click.argument("files", nargs=-1, required=True)
+def record_command(files: tuple[str, ...]) -> None:
+    """Record the checksum of new or deliberately changed raw files (and a metadata template for a new one)."""
+    for name in files:
+        print(f"recorded {relative(record(Path(name)))}")
+
+
+@main.command("hash")
+def hash_command() -> None:
+    """Print the snapshot hash cited in the report."""
+    print(snapshot_hash(verify_all()))
+
+
+record_cli = record_command  # the `edugap record` command
 
 
 if __name__ == "__main__":

@@ -17,17 +17,17 @@ from pathlib import Path
 
 import polars as pl
 
-from .atomic import write_csv_atomic, write_parquet_atomic
-from .errors import InputError, command
-from .paths import processed_dir, raw_dir, relative
+from .cli import step_command
+from .errors import InputError
+from .paths import raw_dir, relative
 from .reference import load_indicators, load_regions, regions_path
-from .tables import read_raw_csv
+from .tables import read_raw_csv, write_tables
+from .vocabulary import SOURCE_KINDS
 
 OBSERVATION_COLUMNS = ["region_code", "region_name", "indicator_as_published", "indicator_id", "year", "value",
                        "unit", "source_id", "note"]
 SOURCE_COLUMNS = ["source_id", "title", "publisher", "url", "published", "accessed", "kind",
                   "where_the_figures_stand"]
-SOURCE_KINDS = ["official", "official-media", "reprint", "mirror", "compiled-dataset"]
 PROCESSED_COLUMNS = ["observation_id", "region_code", "region_name", "indicator_as_published", "indicator_id",
                      "year", "value", "unit", "source_id", "source_kind", "note", "usable"]
 
@@ -159,22 +159,26 @@ def build() -> dict[str, pl.DataFrame]:
 
 
 def write(tables: dict[str, pl.DataFrame]) -> list[Path]:
-    written = []
-    for stem, frame in sorted(tables.items()):
-        written.append(write_csv_atomic(processed_dir() / f"{stem}.csv", frame))
-        written.append(write_parquet_atomic(processed_dir() / f"{stem}.parquet", frame))
-    return written
+    """Both tables published together, observations.csv (the make target) last."""
+    return write_tables(tables, main="observations")
 
 
-@command
-def main(args: list[str]) -> int:
+def run() -> dict[str, pl.DataFrame]:
+    """The step: load and check the raw statistics, write observations and sources."""
+    tables = build()
+    write(tables)
+    return tables
+
+
+@step_command("statistics")
+def main() -> None:
+    """Load the official statistics into data/processed (observations and sources)."""
     tables = build()
     paths = write(tables)
     observations = tables["observations"]
     print(f"statistics: {observations.height} observations ({observations['usable'].sum()} usable, "
           f"{observations['indicator_id'].null_count()} context-only), {tables['sources'].height} sources -> "
           + ", ".join(relative(p) for p in paths))
-    return 0
 
 
 if __name__ == "__main__":

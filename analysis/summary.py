@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import polars as pl
 
-SUMMARY_COLUMNS = ["region_code", "targets", "assessable", "achieved", "not_achieved", "on_track", "off_track",
-                   "insufficient_data", "attainment_rate", "coverage"]
-OFF_TRACK = ["needs_acceleration", "limited_progress", "moving_away"]
+from .schemas import table
+from .vocabulary import INSUFFICIENT, OFF_TRACK
+
+SUMMARY_COLUMNS = table("summary").names
 ALL = "ALL"
 
 
@@ -19,12 +20,12 @@ def _measures() -> list[pl.Expr]:
     status = pl.col("status")
     count = lambda cond: cond.sum().cast(pl.Int64)  # noqa: E731
     return [pl.len().cast(pl.Int64).alias("targets"),
-            count(status != "insufficient_data").alias("assessable"),
+            count(status != INSUFFICIENT).alias("assessable"),
             count(status == "achieved").alias("achieved"),
             count(status == "not_achieved").alias("not_achieved"),
             count(status == "on_track").alias("on_track"),
             count(status.is_in(OFF_TRACK)).alias("off_track"),
-            count(status == "insufficient_data").alias("insufficient_data")]
+            count(status == INSUFFICIENT).alias("insufficient_data")]
 
 
 def summarize(assessments: pl.DataFrame) -> pl.DataFrame:

@@ -1,7 +1,11 @@
-"""Reading the hand-kept CSV files under data/raw strictly: verified, UTF-8, named columns, string cells.
+"""The table layer: how every table of the project is read and written.
 
-Every problem is reported with file, row (1 = header, so data start at row 2, as a spreadsheet shows
-them) and column.
+* Raw, hand-kept CSV files under data/raw are read strictly (:func:`read_raw_csv`): verified against
+  their checksum, UTF-8, named columns, string cells; every problem names file, row (1 = header, so data
+  start at row 2, as a spreadsheet shows them) and column.
+* Processed tables are named, not pathed: :func:`read_table` gives a table typed by its schema
+  (:mod:`analysis.schemas`), :func:`write_tables` publishes a step's tables (CSV + Parquet twins)
+  together, its make target last.
 """
 
 from __future__ import annotations
@@ -9,6 +13,8 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+
+import polars as pl
 
 from .errors import InputError
 from .paths import relative
@@ -49,3 +55,102 @@ def parse_csv(text: str, name: str, required: list[str], optional: list[str] = (
                              "(an unquoted comma inside a cell?)", row=number)
         rows.append({h: c.strip() for h, c in zip(header, cells)} | {"_row": number})
     return rows
+
+
+# ---------------------------------------------------------------------------------------- processed tables
+
+def table_path(name: str, suffix: str = ".csv", directory: Path | None = None) -> Path:
+    """Where a processed table lives: the only place that builds a path to one."""
+    from .paths import processed_dir
+
+    schema(name)  # an unknown name is a programming error, said at once
+    return Path(directory or processed_dir()) / f"{name}{suffix}"
+
+
+def schema(name: str):
+    from .schemas import table
+
+    return table(name)
+
+
+def typed(frame: pl.DataFrame, dtypes: dict, name: str, first_row: int = 2, strip: bool = True) -> pl.DataFrame:
+    """Cast text columns to ``dtypes``; a cell that does not fit names file, row and column.
+
+    Cells are stripped and '' is missing, as in every CSV of the project; columns already of the right
+    type pass as they are (text columns too when not ``strip``). ``first_row``: spreadsheet row of the
+    frame's first row (header = row 1).
+    """
+    missing = [c for c in dtypes if c not in frame.columns]
+    if missing:
+        raise InputError(name, f"missing required column(s) {missing}", row=1, column=missing[0])
+    exprs = []
+    for column, dtype in dtypes.items():
+        if frame[column].dtype == dtype and (dtype != pl.String or not strip):
+            exprs.append(pl.col(column))
+            continue
+        text = pl.col(column).cast(pl.String).str.strip_chars()
+        text = pl.when(text == "").then(None).otherwise(text)
+        if dtype == pl.String:
+            exprs.append(text.alias(column))
+            continue
+        if dtype == pl.Boolean:
+            lowered = text.str.to_lowercase()
+            value = (pl.when(lowered.is_in(["true", "1", "yes"])).then(True)
+                     .when(lowered.is_in(["false", "0", "no"])).then(False).otherwise(None))
+        elif dtype == pl.Int64:
+            number = text.cast(pl.Float64, strict=False)
+            value = pl.when(number == number.round(0)).then(number).otherwise(None).cast(pl.Int64)
+        else:
+            value = text.cast(dtype, strict=False)
+        bad = (frame.select(text.alias("text"), value.alias("value")).with_row_index("i")
+               .filter(pl.col("text").is_not_null() & pl.col("value").is_null()))
+        if bad.height:
+            first = bad.row(0, named=True)
+            raise InputError(name, f"'{first['text']}' is not a valid {dtype}", row=first["i"] + first_row,
+                             column=column)
+        exprs.append(value.alias(column))
+    return frame.select(exprs)
+
+
+def read_table(name: str, directory: Path | None = None, as_text: bool = False) -> pl.DataFrame:
+    """A processed table as its schema types it (``as_text``: every cell as the CSV holds it, for checks
+    that must see what a reader sees). Read from the CSV, the file make tracks and a reader opens."""
+    from .paths import relative
+
+    path = table_path(name, directory=directory)
+    if not path.exists():
+        raise InputError(relative(path), "missing: build it first (`make`)")
+    frame = pl.read_csv(path, infer_schema=False)
+    if as_text:
+        return frame
+    return typed(frame, schema(name).dtypes, relative(path))
+
+
+def conform(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame in its schema's columns, order and types; a missing column is a programming error."""
+    columns = schema(name).dtypes
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"table {name}: frame lacks column(s) {missing}")
+    return frame.select(pl.col(c).cast(t) for c, t in columns.items())
+
+
+def write_tables(frames: dict[str, pl.DataFrame], main: str, directory: Path | None = None,
+                 extra: list | None = None) -> list[Path]:
+    """Publish a step's tables together: CSV and Parquet twins (``extra``: further (path, writer) pairs),
+    all written first, then renamed, ``main``'s CSV (the step's make target) last. See atomic.publish."""
+    from .atomic import csv_writer, parquet_writer, publish
+
+    outputs, target = list(extra or []), None
+    for name, frame in frames.items():
+        frame = conform(name, frame)
+        csv = (table_path(name, ".csv", directory), csv_writer(frame))
+        if schema(name).parquet:
+            outputs.append((table_path(name, ".parquet", directory), parquet_writer(frame)))
+        if name == main:
+            target = csv
+        else:
+            outputs.append(csv)
+    if target is None:
+        raise ValueError(f"write_tables: the main table {main!r} is not among {sorted(frames)}")
+    return publish([*outputs, target])

@@ -28,15 +28,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
-import yaml
 
-from .atomic import write_json_atomic, write_text_atomic
-from .errors import InputError, command
-from .paths import expectations_dir, processed_dir, project_root, raw_dir, relative, reports_dir
+from .atomic import bytes_writer, json_bytes, publish
+from .cli import step_command
+from .errors import InputError
+from .params import as_of_year, load_params
+from .paths import expectations_dir, processed_dir, raw_dir, relative, reports_dir
 from .reference import load_indicators, load_regions
-from .register import VALUELESS_KINDS  # targets that carry no number of their own
 from .snapshot import read_raw, read_raw_text
 from .statistics import load_sources, observations_path
+from .tables import read_table, table_path
+from .vocabulary import COMPARATOR_CODES, SOURCE_KINDS, TARGET_KIND_CODES, VALUELESS_KINDS
 
 SEVERITY = {"critical": "error", "warning": "warning", "info": "warning"}
 SUITES = ("observations", "targets")
@@ -60,16 +62,11 @@ def load_suite(name: str) -> dict:
 
 def suite_parameters() -> dict:
     """Run-time values of the suites' $PARAMETER references, from the catalogues and params.yaml."""
-    params = yaml.safe_load((project_root() / "params.yaml").read_text(encoding="utf-8"))
     return {"region_codes": sorted(load_regions()), "indicator_ids": sorted(load_indicators()),
-            "source_ids": sorted(load_sources()), "current_year": int(str(params["as_of"])[:4])}
+            "source_ids": sorted(load_sources()), "current_year": as_of_year(load_params()),
+            "target_kinds": TARGET_KIND_CODES, "comparators": COMPARATOR_CODES, "source_kinds": SOURCE_KINDS}
 
 
-def _read_strings(path: Path) -> pl.DataFrame:
-    """A processed CSV with every cell as a string ('' -> null), so the suites see what a reader sees."""
-    if not path.exists():
-        raise InputError(relative(path), "not found; build it first (see `make help`)")
-    return pl.read_csv(path, infer_schema=False)
 
 
 def _with_indicator(frame: pl.DataFrame) -> pl.DataFrame:
@@ -112,8 +109,8 @@ def _year_over_year(frame: pl.DataFrame) -> pl.DataFrame:
 
 def prepare_observations() -> Prepared:
     """data/processed/observations.csv with derived columns; rows located in the raw file they come from."""
-    path = processed_dir() / "observations.csv"
-    frame = _read_strings(path).with_row_index("_index")
+    path = table_path("observations")
+    frame = read_table("observations", as_text=True).with_row_index("_index")
     frame = _with_indicator(frame).with_columns(
         indicator_key=pl.coalesce("indicator_id", "indicator_as_published"),
         year_number=pl.col("year").cast(pl.Int64, strict=False),
@@ -149,8 +146,9 @@ def _raw_row_numbers(path: Path, key: str) -> dict[str, int]:
 
 def prepare_targets(path: Path | None = None) -> Prepared:
     """data/processed/targets.csv (or ``path``) with derived columns; rows located in the raw register."""
-    path = path or processed_dir() / "targets.csv"
-    frame = _with_indicator(_read_strings(path))
+    path = Path(path) if path else table_path("targets")
+    frame = _with_indicator(read_table("targets", directory=path.parent, as_text=True) if path.name == "targets.csv"
+                            else pl.read_csv(path, infer_schema=False))
     frame = frame.with_columns(
         value_high_number=pl.col("value_high").cast(pl.Float64, strict=False),
         value_stated=pl.col("value").is_not_null() | pl.col("target_kind").is_in(VALUELESS_KINDS))
@@ -244,7 +242,8 @@ PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>edugap: data validation</title>
 <style>
 body{{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:2rem;max-width:72rem;color:#222}}
-table{{border-collapse:collapse;width:100%;margin:1rem 0}}th,td{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}
+table{{border-collapse:collapse;width:100%;margin:1rem 0}}
+th,td{{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}}
 th{{background:#f3f3f3}}.pass{{color:#176f2c}}.error{{color:#b00020;font-weight:bold}}.warning{{color:#9a6700;font-weight:bold}}
 details table{{font-size:.9em}}code{{font-size:.95em}}
 </style></head><body>
@@ -285,12 +284,22 @@ def render_html(entries: list[dict]) -> str:
 
 
 def write_results(entries: list[dict]) -> tuple[Path, Path]:
-    return (write_json_atomic(processed_dir() / "validation_summary.json", entries),
-            write_text_atomic(reports_dir() / "validation.html", render_html(entries)))
+    """The page and the summary published together, the summary (the make target) last."""
+    page, summary = publish([(reports_dir() / "validation.html", bytes_writer(render_html(entries).encode("utf-8"))),
+                             (processed_dir() / "validation_summary.json", bytes_writer(json_bytes(entries)))])
+    return summary, page
 
 
-@command
-def main(args: list[str]) -> int:
+def run() -> list[dict]:
+    """The step: run the suites, write the summary and the page."""
+    entries = validate()
+    write_results(entries)
+    return entries
+
+
+@step_command("validate")
+def main() -> int:
+    """Run the Great Expectations suites; error-severity findings stop the build (exit 1)."""
     started = time.perf_counter()
     entries = validate()
     summary, page = write_results(entries)

@@ -18,11 +18,12 @@ import re
 import numpy as np
 import pandas as pd
 
+from analysis.vocabulary import SOURCE_RANK
+
 COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator",
            "target_value", "target_value_high", "unit", "target_year", "status", "method", "actual_value",
            "actual_year", "actual_source_id", "baseline_value", "baseline_year", "gap", "attainment",
            "progress_ratio", "reason", "caveat"]
-SOURCE_RANK = {"official": 0, "official-media": 1, "compiled-dataset": 2, "reprint": 3, "mirror": 4}
 BENCHMARKS = [("national", "国"), ("province", "省区"), ("prefecture", "市州")]
 
 

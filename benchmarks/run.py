@@ -340,7 +340,7 @@ def main(argv: list[str] | None = None) -> int:
             "validate under 30 s": stages["validate"]["wall_s"] < BARS["validate_s"],
             "whole benchmark under 3 min": total < BARS["total_s"],
             "reference identical": stages["reference"]["differences"] == 0}
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     info["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report = {"timestamp_utc": stamp, "machine": info,
               "sizes": {"regions": synthetic.regions().height, "indicators": synthetic.INDICATORS,

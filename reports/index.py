@@ -7,9 +7,8 @@
 # %%
 #| include: false
 # Thin on purpose: every table and figure comes from analysis.report / analysis.figures (tested there).
-from IPython.display import HTML, display
-
 import itables
+from IPython.display import HTML, display
 
 from analysis import figures, report
 

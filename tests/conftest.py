@@ -31,3 +31,17 @@ def tree(tmp_path, monkeypatch) -> Path:
         (root / name).mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("EDUGAP_ROOT", str(root))
     return root
+
+
+def write_processed(root: Path, name: str, rows: list[dict]) -> Path:
+    """Constructed rows written as a processed table: every schema column, missing ones empty."""
+    import polars as pl
+
+    from analysis.schemas import table
+
+    frame = pl.DataFrame(rows, infer_schema_length=None)
+    frame = frame.with_columns(pl.lit(None).alias(c) for c in table(name).names if c not in frame.columns)
+    path = root / "data" / "processed" / f"{name}.csv"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.select(table(name).names).write_csv(path)
+    return path

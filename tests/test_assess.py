@@ -10,8 +10,14 @@ import polars as pl
 import pytest
 
 from analysis import assess as engine
+from analysis.assess import step as assess_step
 from analysis.errors import InputError
+from analysis.params import load_params
+from analysis.reference import load_indicators, load_regions
+from analysis.schemas import table
 from analysis.summary import SUMMARY_COLUMNS, summarize
+from analysis.vocabulary import METHODS, STATUS_CODES
+from tests.conftest import write_processed
 
 PARAMS = {"as_of": "2026-11-23", "on_track_ratio": 0.95, "needs_acceleration_ratio": 0.60, "ceiling_threshold": 90}
 INDICATORS = pl.DataFrame({
@@ -26,6 +32,11 @@ REGIONS = pl.DataFrame({
     "parent_code": [None, "100000", "450000", "451000"],
 })
 CITY = "451000"
+
+
+def reference_rows():
+    """The catalogues as the assessment step reads them."""
+    return list(load_indicators().values()), list(load_regions().values())
 
 
 def target(tid: str, **fields) -> dict:
@@ -211,7 +222,7 @@ def test_parent_regions_are_context_only():
     city = assessments.row(0, named=True)
     assert city["status"] == "insufficient_data" and city["actual_value"] is None
     assert "context only: 3 figure(s)" in city["reason"]
-    assert context.columns == engine.CONTEXT_COLUMNS
+    assert context.columns == table("context").names
     rows = context.filter(pl.col("target_id") == "T1").select("context_region_code", "context_level", "year").rows()
     assert rows == [("100000", "national", 2023), ("450000", "province", 2021), ("450000", "province", 2023)]
     county = context.filter(pl.col("target_id") == "T2")["context_level"].unique().sort().to_list()
@@ -351,7 +362,7 @@ def test_empty_register_gives_empty_tables():
     empty = pl.DataFrame(schema={c: pl.String for c in target("x")})
     assessments, context = engine.assess(empty, pl.DataFrame([obs(2023, 1)]), INDICATORS, REGIONS, PARAMS)
     assert assessments.height == 0 and assessments.columns == engine.ASSESSMENT_COLUMNS
-    assert context.height == 0 and context.columns == engine.CONTEXT_COLUMNS
+    assert context.height == 0 and context.columns == table("context").names
     assert summarize(assessments)["region_code"].to_list() == ["ALL"]
 
 
@@ -364,34 +375,30 @@ def test_summary_rate_is_missing_when_nothing_is_assessable():
 # ---------------------------------------------------------------- command line
 
 def write_inputs(root, targets, observations):
-    out = root / "data" / "processed"
-    frame_t = pl.DataFrame(targets, infer_schema_length=None)
-    frame_o = pl.DataFrame(observations, infer_schema_length=None)
-    frame_o = frame_o.with_columns(pl.col("usable").cast(pl.String).str.to_lowercase())
-    frame_t.write_csv(out / "targets.csv")
-    frame_o.write_csv(out / "observations.csv")
+    write_processed(root, "targets", targets)
+    write_processed(root, "observations", observations)
 
 
 def test_command_line_writes_deterministic_outputs(tree, capsys):
-    real_ind = engine.load_reference()[0][0]["indicator_id"]
+    real_ind = reference_rows()[0][0]["indicator_id"]
     write_inputs(tree, [target("T1", indicator_id=real_ind, value=98.8, target_year=2023)],
                  [obs(2023, 93.0, region="450000", indicator=real_ind)])
-    assert engine.main([]) == 0
+    assert assess_step.main([]) == 0
     out = tree / "data" / "processed"
     first = {p.name: p.read_bytes() for p in sorted(out.iterdir()) if p.name.split(".")[0] in
-             ("assessments", "context", "summary")}
-    assert sorted(first) == ["assessments.csv", "assessments.parquet", "context.csv", "context.parquet",
-                             "summary.csv", "summary.parquet"]
-    assert engine.main([]) == 0
+             ("assessments", "context", "summary", "actuals")}
+    assert sorted(first) == ["actuals.csv", "actuals.parquet", "assessments.csv", "assessments.parquet", "context.csv",
+                             "context.parquet", "summary.csv", "summary.parquet"]
+    assert assess_step.main([]) == 0
     assert {name: (out / name).read_bytes() for name in first} == first
     assert pl.read_parquet(out / "assessments.parquet").columns == engine.ASSESSMENT_COLUMNS
 
 
 def test_command_line_reports_bad_input(tree, capsys):
-    assert engine.main([]) == 1
+    assert assess_step.main([]) == 1
     assert capsys.readouterr().err.startswith("error: data/processed/targets.csv: missing")
     write_inputs(tree, [target("T1", value="x", target_year=2023)], [obs(2023, 93.0)])
-    assert engine.main([]) == 1
+    assert assess_step.main([]) == 1
     assert "row 2, column 'value'" in capsys.readouterr().err
 
 
@@ -415,8 +422,8 @@ def real():
     assert not problems, problems[:3]
     targets = register.targets_frame(rows)
     observations = statistics.processed_observations()
-    indicators, regions = engine.load_reference()
-    assessments, context = engine.assess(targets, observations, indicators, regions, engine.load_params())
+    indicators, regions = reference_rows()
+    assessments, context = engine.assess(targets, observations, indicators, regions, load_params())
     return assessments, context, targets
 
 
@@ -457,8 +464,8 @@ def test_real_every_target_assessed_once_with_a_reason(real):
     assessments, _, targets = real
     assert assessments["target_id"].to_list() == sorted(targets["target_id"].to_list())
     assert assessments["reason"].null_count() == 0
-    assert set(assessments["status"]) <= set(engine.STATUSES)
-    assert set(assessments["method"]) <= set(engine.METHODS)
+    assert set(assessments["status"]) <= set(STATUS_CODES)
+    assert set(assessments["method"]) <= set(METHODS)
     assert not any(isinstance(v, float) and math.isnan(v) for v in assessments["progress_ratio"].to_list())
 
 

@@ -14,12 +14,20 @@ import pytest
 
 from analysis import assess as engine
 from analysis import datapackage
+from analysis.assess import step as assess_step
 from analysis.paths import processed_dir
+from analysis.reference import load_indicators, load_regions
+from tests.conftest import write_processed
 
 REPO = Path(__file__).resolve().parent.parent
 NAME = re.compile(r"^[-a-z0-9._/]+$")  # Frictionless v1 name pattern
 TYPES = {"string", "number", "integer", "boolean", "object", "array", "date", "time", "datetime", "year",
          "yearmonth", "duration", "geopoint", "geojson", "any"}
+
+
+def reference_rows():
+    """The catalogues as the assessment step reads them."""
+    return list(load_indicators().values()), list(load_regions().values())
 
 
 def check_descriptor(package: dict, directory: Path) -> None:
@@ -54,19 +62,19 @@ def build_processed(root: Path) -> Path:
     """Realistic processed files in a temporary tree: the assessment outputs, sources, a CSV without a
     Parquet twin and a JSON file."""
     out = root / "data" / "processed"
-    indicator = engine.load_reference()[0][0]["indicator_id"]
+    indicator = reference_rows()[0][0]["indicator_id"]
     target = dict(target_id="T003-001", document_id="003-baise", region_code="451000", indicator_id=indicator,
                   target_kind="level", comparator=">=", value=98.8, value_high=None, unit="%", target_year=2023,
                   baseline_value=None, baseline_year=None, plan_period_start=2021, plan_period_end=2023)
     observation = dict(observation_id="s1:450000:x:2023", region_code="450000", indicator_id=indicator, year=2023,
                        value=93.0, unit="%", source_id="s1", source_kind="official-media", note=None, usable="true")
-    pl.DataFrame([target]).write_csv(out / "targets.csv")
-    pl.DataFrame([observation]).write_csv(out / "observations.csv")
+    write_processed(root, "targets", [target])
+    write_processed(root, "observations", [observation])
     pl.DataFrame({"source_id": ["s2", "s1"], "title": ["B", "A"], "publisher": ["p", "q"],
                   "url": ["http://b", ""], "published": ["2024-01-01", ""], "kind": ["official", "reprint"]}
                  ).write_csv(out / "sources.csv")
     (out / "validation_summary.json").write_text("[]\n", encoding="utf-8")
-    assert engine.main([]) == 0
+    assert assess_step.main([]) == 0
     return out
 
 

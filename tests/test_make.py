@@ -16,13 +16,13 @@ from tests.conftest import REPO
 
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="GNU make not installed")
 
-STEPS = {
-    "normalize": "analysis.normalize",
-    "register": "analysis.register",
-    "statistics": "analysis.statistics",
-    "validation": "analysis.validation",
-    "assess": "analysis.assess",
-    "report": "analysis.report",
+STEPS = {  # step -> the edugap command the Makefile runs for it
+    "normalize": "normalize",
+    "register": "register",
+    "statistics": "statistics",
+    "validation": "validate",
+    "assess": "assess",
+    "report": "report",
 }
 
 
@@ -41,7 +41,7 @@ def steps_that_would_run(tree) -> set[str]:
     env = {k: v for k, v in os.environ.items() if k != "EDUGAP_ROOT"}
     result = subprocess.run(["make", "--dry-run", "all"], cwd=tree, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
-    return {step for step, module in STEPS.items() if f"-m {module}" in result.stdout}
+    return {step for step, command in STEPS.items() if f"bin/edugap {command}" in result.stdout}
 
 
 def touch(path):
@@ -63,8 +63,8 @@ def test_plan_text_change_reruns_its_normalization_and_downstream(built_copy):
     touch(built_copy / "data/raw/policies/003_6b52586ec0517abe.txt")
     env = {k: v for k, v in os.environ.items() if k != "EDUGAP_ROOT"}
     dry = subprocess.run(["make", "--dry-run", "all"], cwd=built_copy, capture_output=True, text=True, env=env).stdout
-    assert "-m analysis.normalize 003-baise" in dry
-    assert "-m analysis.normalize 000-zhaotong" not in dry
+    assert "edugap normalize 003-baise" in dry
+    assert "edugap normalize 000-zhaotong" not in dry
     assert {"register", "validation", "assess", "report"} <= steps_that_would_run(built_copy)
     assert "statistics" not in steps_that_would_run(built_copy)
 

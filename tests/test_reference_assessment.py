@@ -8,12 +8,21 @@ import polars as pl
 import pytest
 
 from analysis import assess as engine
+from analysis.params import load_params
 from analysis.paths import processed_dir
+from analysis.reference import load_indicators, load_regions
+from analysis.tables import read_table
+from analysis.vocabulary import STATUS_CODES, TARGET_KIND_CODES
 from benchmarks import reference_assessment as reference  # benchmarks/ is importable via pytest's pythonpath
 from benchmarks import synthetic
 from benchmarks.run import Stage, differences, write_raw_tree
 
 PROVINCES = ("11", "12", "13")  # three of the 31 synthetic provinces: ~10% of the panel
+
+
+def reference_rows():
+    """The catalogues as the assessment step reads them."""
+    return list(load_indicators().values()), list(load_regions().values())
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +33,7 @@ def small_panel():
     inside = pl.col("region_code").is_in(regions["region_code"].implode())
     observations = synthetic.observations().filter(inside)
     targets = synthetic.targets(n=30_000).filter(inside | pl.col("region_code").is_null())
-    return targets, observations, synthetic.indicators(), regions, engine.load_params()
+    return targets, observations, synthetic.indicators(), regions, load_params()
 
 
 def both(targets, observations, indicators, regions, params):
@@ -38,8 +47,8 @@ def test_small_synthetic_panel_agrees_exactly(small_panel):
     assert got.height > 2000
     assert differences(got, ref) == []
     # The panel reaches every kind and every status, so the agreement covers every rule family.
-    assert set(got["target_kind"]) == set(engine.TARGET_KINDS)
-    assert set(got["status"]) == set(engine.STATUSES)
+    assert set(got["target_kind"]) == set(TARGET_KIND_CODES)
+    assert set(got["status"]) == set(STATUS_CODES)
     assert {"growth_ratio", "percentage_point_progress", "already_met"} <= set(got["method"])
     benchmarks = got.filter(pl.col("target_kind") == "relative_to_benchmark")
     assert benchmarks.filter(pl.col("status") != "insufficient_data").height > 0
@@ -67,7 +76,7 @@ def test_duplicated_sources_and_unusable_figures_agree():
     undated = region_obs.sample(fraction=0.1, seed=2).with_columns(
         year=pl.lit(None, pl.Int64), usable=pl.lit(False), source_id=pl.lit("synthetic-undated"))
     panel = pl.concat([region_obs, official, undated])
-    got, ref = both(targets, panel, synthetic.indicators(), synthetic.regions(), engine.load_params())
+    got, ref = both(targets, panel, synthetic.indicators(), synthetic.regions(), load_params())
     assert differences(got, ref) == []
     assert got["actual_source_id"].str.contains("synthetic-official").any()
     assert got["reason"].str.contains("not usable").any()
@@ -77,9 +86,9 @@ def test_real_register_agrees_exactly():
     targets_csv, observations_csv = processed_dir() / "targets.csv", processed_dir() / "observations.csv"
     if not (targets_csv.exists() and observations_csv.exists()):
         pytest.skip("data/processed/targets.csv or observations.csv not built yet (make assess)")
-    indicators, regions = engine.load_reference()
-    params = engine.load_params()
-    got, _ = engine.assess(engine.read_processed_csv("targets.csv"), engine.read_processed_csv("observations.csv"),
+    indicators, regions = reference_rows()
+    params = load_params()
+    got, _ = engine.assess(read_table("targets"), read_table("observations"),
                            indicators, regions, params)
     read = lambda path: pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])  # noqa: E731
     ref = reference.assess(read(targets_csv), read(observations_csv), pd.DataFrame(indicators),

@@ -65,7 +65,7 @@ def test_raw_snapshot_keeps_the_shared_figures_as_written():
 
 
 def test_main_writes_contract_tables_byte_identically(tree, capsys):
-    assert statistics.main() == 0
+    assert statistics.main([]) == 0
     out = tree / "data" / "processed"
     first = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
     assert sorted(first) == ["observations.csv", "observations.parquet", "sources.csv", "sources.parquet"]
@@ -73,7 +73,7 @@ def test_main_writes_contract_tables_byte_identically(tree, capsys):
     assert first["sources.csv"].decode().splitlines()[0] == ",".join(SOURCE_COLUMNS)
     assert pl.read_parquet(out / "observations.parquet").equals(pl.read_csv(
         out / "observations.csv", schema_overrides={"region_code": pl.String, "year": pl.Int64}))
-    assert statistics.main() == 0
+    assert statistics.main([]) == 0
     assert {p.name: p.read_bytes() for p in sorted(out.iterdir())} == first
     assert "57 observations (54 usable, 11 context-only), 11 sources" in capsys.readouterr().out
 
@@ -122,7 +122,7 @@ def test_broken_input_is_rejected_naming_file_row_and_column(tree, capsys, name)
         statistics.build()
     assert str(caught.value) == f"{OBS}, {BROKEN_CASES[name]}"
 
-    assert statistics.main() == 1
+    assert statistics.main([]) == 1
     assert capsys.readouterr().err == f"error: {OBS}, {BROKEN_CASES[name]}\n"
     assert {p.name: p.read_bytes() for p in processed.iterdir()} == before  # nothing written, no temp files
 
@@ -146,7 +146,7 @@ def test_a_new_figure_and_source_are_picked_up_without_code_change(tree):
                      "test fixture\n")
     record(tree / "data/raw/statistics/sources.csv")
     record(tree / OBS)
-    assert statistics.main() == 0
+    assert statistics.main([]) == 0
     after = pl.read_csv(tree / "data/processed/observations.csv", schema_overrides={"region_code": pl.String})
     assert after.height == before.height + 1
     added = after.filter(pl.col("observation_id") == "test-source-2026:451000:preschool_gross_enrolment_rate:2025")

@@ -37,7 +37,7 @@ def edit_raw(tree: Path, old: str, new: str) -> None:
 
 
 def build_and_validate(tree: Path) -> list[dict]:
-    assert statistics.main() == 0
+    assert statistics.main([]) == 0
     return validation.validate()
 
 
@@ -55,8 +55,8 @@ def test_shipped_statistics_pass_every_error_and_show_the_known_warnings(tree, c
 
 
 def test_main_writes_contract_summary_and_an_offline_page(tree, capsys):
-    assert statistics.main() == 0
-    assert validation.main() == 0
+    assert statistics.main([]) == 0
+    assert validation.main([]) == 0
     summary = tree / "data/processed/validation_summary.json"
     page = tree / "reports/validation.html"
     first = summary.read_bytes(), page.read_bytes()
@@ -66,7 +66,7 @@ def test_main_writes_contract_summary_and_an_offline_page(tree, capsys):
     html = first[1].decode("utf-8")
     assert not re.search(r"<script|<link|<img|@import|url\(|(src|href)=", html, re.IGNORECASE)
     assert "各级各类学校" in html and "year_present" in html
-    assert validation.main() == 0
+    assert validation.main([]) == 0
     assert (summary.read_bytes(), page.read_bytes()) == first
     assert "0 error(s), 3 warning(s)" in capsys.readouterr().out
 
@@ -76,8 +76,8 @@ def test_out_of_range_value_is_an_error_but_a_gross_rate_may_exceed_100(tree, ca
              "九年义务教育巩固率,compulsory_consolidation_rate,2021,100.65")
     edit_raw(tree, "学前教育三年毛入园率,preschool_gross_enrolment_rate,2021,81.08",
              "学前教育三年毛入园率,preschool_gross_enrolment_rate,2021,101.08")
-    assert statistics.main() == 0
-    assert validation.main() == 1
+    assert statistics.main([]) == 0
+    assert validation.main([]) == 1
     assert "error: validation failed" in capsys.readouterr().err
     found = failures(json.loads((tree / "data/processed/validation_summary.json").read_text(encoding="utf-8")))
     assert found[("observations", "value_in_plausible_range", "error")] == [(OBS, 3, "value", "100.65")]
@@ -131,7 +131,7 @@ def test_register_suite_on_a_constructed_register(tree, tmp_path):
                              "indicator_id": indicator, "target_kind": kind, "comparator": comparator,
                              "value": value, "value_high": high, "unit": unit, "target_year": year,
                              "quote": "test fixture"})
-    assert statistics.main() == 0
+    assert statistics.main([]) == 0
     found = {k: v for k, v in failures(validation.validate(targets_path=path)).items() if k[0] == "targets"}
     name = str(path)
     assert found == {
@@ -150,9 +150,9 @@ def test_register_suite_on_a_constructed_register(tree, tmp_path):
 
 
 def test_missing_processed_observations_is_a_clear_error(tree, capsys):
-    assert validation.main() == 1
-    assert capsys.readouterr().err == ("error: data/processed/observations.csv: not found; build it first "
-                                       "(see `make help`)\n")
+    assert validation.main([]) == 1
+    assert capsys.readouterr().err == ("error: data/processed/observations.csv: missing: build it first "
+                                       "(`make`)\n")
     assert not (tree / "data/processed/validation_summary.json").exists()
 
 
@@ -172,7 +172,7 @@ def test_importing_the_module_does_not_import_great_expectations():
 
 def test_a_usable_figure_without_a_year_or_an_unknown_usable_is_an_error(tree):
     """usable must equal has_year: a figure without a reference year must never be used."""
-    assert statistics.main() == 0
+    assert statistics.main([]) == 0
     prepared = validation.prepare_observations()
     suite = validation.load_suite("observations")
     suite = suite | {"expectations": [e for e in suite["expectations"] if e["meta"]["name"] == "usable_only_with_year"]}

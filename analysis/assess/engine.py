@@ -1,0 +1,145 @@
+"""The engine: every target, split by kind, assessed by its kind's rules, put back together and annotated."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..vocabulary import ANY_UNIT_KINDS, INSUFFICIENT
+from .context import context_counts, context_table
+from .flows import _assess_flows
+from .inputs import _prepared_inputs
+from .levels import _assess_levels
+from .milestones import _assess_milestones
+from .relative import _assess_benchmarks, _assess_relative_changes
+from .rules import ASSESSMENT_COLUMNS, _base_columns, _out
+from .series import actual_series, point_key
+
+
+def assess(targets, observations, indicators, regions, params: dict) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Assess every target; return (assessments, context), both in contract columns, sorted."""
+    tables = assess_tables(targets, observations, indicators, regions, params)
+    return tables["assessments"], tables["context"]
+
+
+def assess_tables(targets, observations, indicators, regions, params: dict) -> dict[str, pl.DataFrame]:
+    """The assessment's three tables: ``assessments`` (one row per target, with ``caveat``: the notes of the
+    observations used, e.g. "source does not say whether all are public (公办)"), ``context`` (parent regions'
+    figures) and ``actuals`` (the series the assessment chose its points from; charts draw exactly these)."""
+    t, observations, regions = _prepared_inputs(targets, observations, indicators, regions, params)
+    series = chosen_series(t, observations)
+    return {
+        "assessments": _assessments(t, series, observations, regions, params),
+        "context": context_table(t, observations, regions),
+        "actuals": actuals_table(series),
+    }
+
+
+def assess_targets(targets, observations, indicators, regions, params: dict) -> pl.DataFrame:
+    """The assessments alone, without the (large) context table: what the benchmark's bar measures."""
+    t, observations, regions = _prepared_inputs(targets, observations, indicators, regions, params)
+    return _assessments(t, chosen_series(t, observations), observations, regions, params)
+
+
+def assess_context(targets, observations, indicators, regions, params: dict) -> pl.DataFrame:
+    """The labelled context table alone (parent regions' figures beside each target)."""
+    t, observations, regions = _prepared_inputs(targets, observations, indicators, regions, params)
+    return context_table(t, observations, regions)
+
+
+def chosen_series(t: pl.DataFrame, observations: pl.DataFrame) -> pl.DataFrame:
+    """Every series a target reads (its own, its benchmark region's, and any unit for the kinds that allow
+    it), one figure per point."""
+    any_unit_kinds = pl.col("target_kind").is_in(ANY_UNIT_KINDS)
+    return actual_series(
+        observations,
+        pl.concat([t["series_id"], t["bench_series_id"]]).unique(),
+        t.filter(any_unit_kinds)["series_id_any_unit"].unique(),
+    )
+
+
+def actuals_table(series: pl.DataFrame) -> pl.DataFrame:
+    """The chosen points as a table (schema ``actuals``), in key order."""
+    return series.select("region_code", "indicator_id", "unit", "year", "value", "source_id", "note").sort(
+        "region_code", "indicator_id", "unit", "year"
+    )
+
+
+def _assessments(
+    t: pl.DataFrame, series: pl.DataFrame, observations: pl.DataFrame, regions: pl.DataFrame, params: dict
+) -> pl.DataFrame:
+    any_unit_kinds = pl.col("target_kind").is_in(ANY_UNIT_KINDS)
+    by_year = series.select("series_id", "year", "_row_in_series").sort("year")
+    # Relative changes and milestones take the series in any unit: one figure per region, indicator and year.
+    any_unit = (
+        series.filter(
+            pl.col("series_id_any_unit").is_in(t.filter(any_unit_kinds)["series_id_any_unit"].unique().implode())
+        )
+        .sort(["series_id_any_unit", "year", "_rank", "unit", "source_id"], nulls_last=True)
+        .unique(subset=["series_id_any_unit", "year"], keep="first", maintain_order=True)
+        .with_columns(point_key("series_id_any_unit", "year").alias("_point_any_unit"))
+    )
+
+    kind = pl.col("target_kind")
+    ok = t.filter(pl.col("_not_assessable").is_null())
+    parts = [
+        t.filter(pl.col("_not_assessable").is_not_null()).select(
+            *_base_columns(),
+            pl.lit(INSUFFICIENT).alias("status"),
+            pl.lit("none").alias("method"),
+            pl.col("baseline_value"),
+            pl.col("baseline_year"),
+            pl.col("_not_assessable").alias("reason"),
+        ),
+        _assess_levels(
+            ok.filter((kind == "level") | ((kind == "increment") & ~pl.col("flow"))), series, by_year, params
+        ),
+        _assess_flows(ok.filter((kind == "per_year") | ((kind == "increment") & pl.col("flow"))), series),
+        _assess_relative_changes(ok.filter(kind == "relative_change"), any_unit),
+        _assess_milestones(ok.filter(kind == "milestone"), any_unit),
+        _assess_benchmarks(ok.filter(kind == "relative_to_benchmark"), series, regions),
+    ]
+    assessments = pl.concat([_out(p) for p in parts]).sort("target_id")
+    # No gap or attainment where the status is insufficient data: a number there would read as a verdict.
+    blank = pl.col("status") == INSUFFICIENT
+    assessments = assessments.with_columns(
+        pl.when(~blank).then(pl.col(c)).alias(c) for c in ("gap", "attainment", "progress_ratio")
+    )
+    return _annotate(assessments, observations, context_counts(t, observations, regions))
+
+
+def _annotate(assessments: pl.DataFrame, observations: pl.DataFrame, ctx: pl.DataFrame) -> pl.DataFrame:
+    """Tell a reader of an insufficient-data row what else exists: figures without a usable year, context.
+    ``ctx``: (target_id, _context) = how many context figures the target has."""
+    unusable = (
+        observations.filter(~pl.col("usable").fill_null(False) & pl.col("indicator_id").is_not_null())
+        .group_by("region_code", "indicator_id")
+        .agg(pl.len().alias("_unusable"))
+    )
+    insufficient = pl.col("status") == INSUFFICIENT
+    extra_unusable = (
+        pl.when(insufficient & (pl.col("_unusable") > 0))
+        .then(
+            pl.format(
+                "; {} observation(s) of this region and indicator are not usable (no reference year or failed "
+                "validation)",
+                pl.col("_unusable"),
+            )
+        )
+        .otherwise(pl.lit(""))
+    )
+    extra_context = (
+        pl.when(insufficient & (pl.col("_context") > 0))
+        .then(
+            pl.format(
+                "; context only: {} figure(s) of parent regions in context.csv, not used as this region's actual",
+                pl.col("_context"),
+            )
+        )
+        .otherwise(pl.lit(""))
+    )
+    return (
+        assessments.join(unusable, on=["region_code", "indicator_id"], how="left", maintain_order="left")
+        .join(ctx, on="target_id", how="left", maintain_order="left")
+        .with_columns(pl.concat_str([pl.col("reason"), extra_unusable, extra_context]).alias("reason"))
+        .select(ASSESSMENT_COLUMNS)
+    )

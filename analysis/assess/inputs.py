@@ -1,0 +1,192 @@
+"""The engine's inputs: typed and checked (a bad cell names file, row and column), and the targets prepared
+with the signs and thresholds every rule uses."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..errors import InputError
+from ..params import as_of_year, check_params
+from ..tables import typed
+from ..vocabulary import (
+    BOUND_COMPARATORS,
+    CEILING_COMPARATORS,
+    CHANGE_KINDS,
+    COMPARATOR_CODES,
+    DIRECTIONS,
+    STRICT_COMPARATORS,
+    TARGET_KIND_CODES,
+    VALUELESS_KINDS,
+)
+from .series import ancestors, series_key
+
+TARGET_TYPES = {
+    "target_id": pl.String,
+    "document_id": pl.String,
+    "region_code": pl.String,
+    "indicator_id": pl.String,
+    "target_kind": pl.String,
+    "comparator": pl.String,
+    "value": pl.Float64,
+    "value_high": pl.Float64,
+    "unit": pl.String,
+    "target_year": pl.Int64,
+    "baseline_value": pl.Float64,
+    "baseline_year": pl.Int64,
+    "plan_period_start": pl.Int64,
+    "plan_period_end": pl.Int64,
+    "quote": pl.String,
+}
+OBSERVATION_TYPES = {
+    "region_code": pl.String,
+    "indicator_id": pl.String,
+    "year": pl.Int64,
+    "value": pl.Float64,
+    "unit": pl.String,
+    "source_id": pl.String,
+    "note": pl.String,
+    "usable": pl.Boolean,
+    "source_kind": pl.String,
+}
+OPTIONAL = {"quote", "source_kind"}  # filled with nulls when a caller has none
+INDICATOR_TYPES = {"indicator_id": pl.String, "direction": pl.String, "kind": pl.String, "measure": pl.String}
+REGION_TYPES = {"region_code": pl.String, "level": pl.String, "parent_code": pl.String}
+
+
+def _to_frame(data) -> pl.DataFrame:
+    """Frames pass through; lists of dict rows (``tables.read_raw_csv``) become frames of strings."""
+    if isinstance(data, pl.DataFrame):
+        return data
+    rows = [{k: v for k, v in row.items() if k != "_row"} for row in data]
+    return pl.DataFrame(rows, infer_schema_length=None)
+
+
+def _typed(data, types: dict, name: str) -> pl.DataFrame:
+    """Frames from the pipeline keep their text as it is (already clean, and stripping two million cells
+    costs time); rows read by ``tables.read_raw_csv`` are stripped, '' becoming missing."""
+    frame = _to_frame(data)
+    frame = frame.with_columns(
+        pl.lit(None, pl.String).alias(c) for c in OPTIONAL if c in types and c not in frame.columns
+    )
+    return typed(frame, types, name, strip=not isinstance(data, pl.DataFrame))
+
+
+def _check_values(frame: pl.DataFrame, column: str, allowed: list[str], name: str) -> None:
+    bad = frame.with_row_index("i").filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(allowed))
+    if bad.height:
+        first = bad.row(0, named=True)
+        raise InputError(name, f"'{first[column]}' is not one of {allowed}", row=first["i"] + 2, column=column)
+
+
+def prepare_targets(targets: pl.DataFrame, indicators: pl.DataFrame, year_now: int) -> pl.DataFrame:
+    """Targets with their indicator's direction and the signs the comparisons need.
+
+    ``d``: +1 when more is better (increase or none), -1 when less is better.
+    ``c``: +1 when the target is a floor (>=, >, =, range), -1 when a ceiling (<=, <).
+    ``s``: the sign that makes a gap positive when better: ``c`` for >= > <= <, the direction for = and range
+    (and ``d * c`` for changes, whose size is counted in the desired direction).
+    ``thr``: the threshold; a range is met at its less demanding end (the low end when more is better).
+    """
+    d = pl.when(pl.col("direction") == "decrease").then(-1).otherwise(1)
+    c = pl.when(pl.col("comparator").is_in(CEILING_COMPARATORS)).then(-1).otherwise(1)
+    change_kind = pl.col("target_kind").is_in(CHANGE_KINDS)
+    flow = (pl.col("measure") == "flow").fill_null(False)
+    return (
+        targets.join(
+            indicators.select("indicator_id", "direction", pl.col("kind").alias("indicator_kind"), "measure"),
+            on="indicator_id",
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(d.alias("dir_sign"), c.alias("bound_sign"))
+        .with_columns(
+            flow.alias("flow"),
+            pl.when(pl.col("comparator").is_in(BOUND_COMPARATORS))
+            .then(pl.col("bound_sign"))
+            .otherwise(pl.col("dir_sign"))
+            .alias("level_sign"),
+            pl.col("comparator").is_in(STRICT_COMPARATORS).alias("strict"),
+            (pl.col("target_year") < year_now).fill_null(False).alias("passed"),
+        )
+        .with_columns(
+            pl.when(change_kind).then(pl.col("bound_sign")).otherwise(pl.col("level_sign")).alias("gap_sign"),
+            pl.when((pl.col("comparator") == "range") & (pl.col("level_sign") < 0) & pl.col("value_high").is_not_null())
+            .then(pl.col("value_high"))
+            .otherwise(pl.col("value"))
+            .alias("threshold"),
+        )
+    )
+
+
+def _precheck(t: pl.DataFrame) -> pl.Expr:
+    """Why a target cannot be assessed whatever the data say; null when it can."""
+    needs_value = ~pl.col("target_kind").is_in(VALUELESS_KINDS)
+    return (
+        pl.when(pl.col("region_code").is_null())
+        .then(pl.lit("region unknown: the document does not name the region the target is about"))
+        .when(needs_value & pl.col("value").is_null())
+        .then(pl.lit("target value missing in the source"))
+        .when(
+            pl.col("target_year").is_null()
+            & ~((pl.col("target_kind") == "per_year") & pl.col("plan_period_end").is_not_null())
+        )
+        .then(pl.lit("target year missing in the source"))
+        .otherwise(None)
+    )
+
+
+def benchmark_level() -> pl.Expr:
+    """The level of the region whose average a relative_to_benchmark quote names, e.g. 全省平均 -> province."""
+    quote = pl.col("quote").fill_null("")
+    named = lambda words: quote.str.contains(f"全[{words}][^,，。;；]{{0,4}}平均")  # noqa: E731
+    return (
+        pl.when(pl.col("target_kind") != "relative_to_benchmark")
+        .then(None)
+        .when(named("国"))
+        .then(pl.lit("national"))
+        .when(named("省区"))
+        .then(pl.lit("province"))
+        .when(named("市州"))
+        .then(pl.lit("prefecture"))
+    )
+
+
+def _prepared_inputs(targets, observations, indicators, regions, params: dict):
+    """Typed, checked inputs; targets prepared (direction, thresholds, series keys) in target_id order."""
+    targets = _typed(targets, TARGET_TYPES, "targets.csv")
+    observations = _typed(observations, OBSERVATION_TYPES, "observations.csv")
+    indicators = _typed(indicators, INDICATOR_TYPES, "indicators.csv")
+    regions = _typed(regions, REGION_TYPES, "regions.csv")
+    check_params(params)
+    _check_values(targets, "target_kind", TARGET_KIND_CODES, "targets.csv")
+    _check_values(targets, "comparator", COMPARATOR_CODES, "targets.csv")
+    _check_values(indicators, "direction", DIRECTIONS, "indicators.csv")
+    unknown = targets.with_row_index("i").filter(~pl.col("indicator_id").is_in(indicators["indicator_id"].implode()))
+    if unknown.height:
+        first = unknown.row(0, named=True)
+        raise InputError(
+            "targets.csv",
+            f"indicator '{first['indicator_id']}' is not in indicators.csv",
+            row=first["i"] + 2,
+            column="indicator_id",
+        )
+
+    year_now = as_of_year(params)
+    up = ancestors(regions).select(
+        "region_code", pl.col("ancestor_level").alias("_bench_level"), pl.col("ancestor_code").alias("bench_code")
+    )
+    t = (
+        prepare_targets(targets, indicators, year_now)
+        .sort("target_id")
+        .with_row_index("_target_order")
+        .with_columns(benchmark_level().alias("_bench_level"))
+        .join(up, on=["region_code", "_bench_level"], how="left", maintain_order="left")
+        .with_columns(
+            pl.lit(year_now).alias("_year_now"),
+            series_key().alias("series_id"),
+            series_key(unit=False).alias("series_id_any_unit"),
+            series_key("bench_code").alias("bench_series_id"),
+        )
+    )
+    t = t.with_columns(_precheck(t).alias("_not_assessable"))
+    return t, observations, regions

@@ -1,0 +1,7 @@
+"""``python -m analysis.report``: render the report (same as ``edugap report``)."""
+
+import sys
+
+from .render import main
+
+sys.exit(main())

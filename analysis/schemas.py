@@ -1,0 +1,113 @@
+"""The processed tables, as data: name, columns (type and meaning), primary key and description.
+
+Writers check their frames against these schemas, readers get these types back, ``datapackage.json``
+describes the tables from here and ``docs/data-contracts.md`` is checked against them by a test.
+Change a table here first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+S, F, INT, B = pl.String, pl.Float64, pl.Int64, pl.Boolean
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: type[pl.DataType] | pl.DataType
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    parquet: bool = True  # written as CSV and a Parquet twin (candidates: CSV only, for the curator)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def dtypes(self) -> dict[str, pl.DataType]:
+        return {c.name: c.dtype for c in self.columns}
+
+
+def _cols(*specs) -> tuple[Column, ...]:
+    return tuple(Column(*spec) for spec in specs)
+
+
+REGISTER_COLUMNS = _cols(
+    ("target_id", S, "stable id T<doc>-<nnn>"), ("document_id", S, "the plan"),
+    ("region_code", S, "GB/T 2260 code of the region the commitment is about"),
+    ("indicator_id", S, "catalogue indicator"), ("target_kind", S, "vocabulary.TARGET_KINDS"),
+    ("comparator", S, "vocabulary.COMPARATORS"), ("value", F, "the number as written (low end of a range)"),
+    ("value_high", F, "high end of a range"), ("unit", S, "as in the quote"),
+    ("target_year", INT, "year the target is due"), ("baseline_value", F, "baseline stated in the text"),
+    ("baseline_year", INT, "year of the stated baseline"), ("quote", S, "verbatim span of the normalized text"),
+    ("year_quote", S, "verbatim heading that proves the year"), ("flags", S, "';'-separated vocabulary.FLAGS"),
+    ("note", S, "for the reviewer"),
+)
+
+TABLES = {t.name: t for t in [
+    Table("targets", "The target register: one row per quantitative commitment, with its verbatim quote and "
+          "offsets.",
+          REGISTER_COLUMNS + _cols(
+              ("quote_start", INT, "offset of the quote in the normalized text"), ("quote_end", INT, ""),
+              ("raw_start", INT, "offset of the quote's original in the raw text"), ("raw_end", INT, ""),
+              ("plan_period_start", INT, "first year of the plan"), ("plan_period_end", INT, "last year of the plan")),
+          ("target_id",)),
+    Table("candidates", "Numeric candidates found in the normalized texts, for the register's review.",
+          _cols(("document_id", S), ("start", INT, "offset in the normalized text"), ("end", INT),
+                ("candidate", S, "the number and its measure word"), ("year_hint", S, "year phrase of the sentence"),
+                ("status", S, "registered, dismissed or uncovered"), ("sentence", S)),
+          ("document_id", "start", "end"), parquet=False),
+    Table("observations", "Official figures (actuals), one per source, region, indicator and year; usable=false "
+          "rows lack a reference year or failed validation and are never used as actuals.",
+          _cols(("observation_id", S, "<source_id>:<region_code>:<indicator>:<year>"), ("region_code", S),
+                ("region_name", S), ("indicator_as_published", S, "as the source writes it"),
+                ("indicator_id", S, "catalogue indicator; empty = context only"), ("year", INT, "reference year"),
+                ("value", F), ("unit", S), ("source_id", S), ("source_kind", S, "vocabulary.SOURCE_KINDS"),
+                ("note", S), ("usable", B, "may be used as an actual or context point")),
+          ("observation_id",)),
+    Table("sources", "Where every figure comes from: publisher, URL, dates, kind and where the figure stands.",
+          _cols(("source_id", S), ("title", S), ("publisher", S), ("url", S), ("published", S), ("accessed", S),
+                ("kind", S, "vocabulary.SOURCE_KINDS"), ("where_the_figures_stand", S)),
+          ("source_id",)),
+    Table("assessments", "One assessment per target: status, method, actual, baseline, gap (positive = better "
+          "than target), attainment, progress ratio, reason and caveat (notes of the observations used).",
+          _cols(("target_id", S), ("document_id", S), ("region_code", S), ("indicator_id", S), ("target_kind", S),
+                ("comparator", S), ("target_value", F), ("target_value_high", F), ("unit", S), ("target_year", INT),
+                ("status", S, "vocabulary.STATUSES"), ("method", S, "vocabulary.METHODS"), ("actual_value", F),
+                ("actual_year", INT), ("actual_source_id", S), ("baseline_value", F), ("baseline_year", INT),
+                ("gap", F, "signed: positive = better than target"), ("attainment", F, "actual ÷ target"),
+                ("progress_ratio", F, "R"), ("reason", S), ("caveat", S, "notes of the observations used")),
+          ("target_id",)),
+    Table("actuals", "The regions' own series the assessment used: one point per region, indicator, unit and "
+          "year, after choosing among sources (see vocabulary.SOURCE_KINDS); the charts draw exactly these.",
+          _cols(("region_code", S), ("indicator_id", S), ("unit", S), ("year", INT), ("value", F),
+                ("source_id", S, "the source that stands for this point"), ("note", S)),
+          ("region_code", "indicator_id", "unit", "year")),
+    Table("context", "Parent regions' figures shown beside a target as labelled context; never a region's actual.",
+          _cols(("target_id", S), ("context_region_code", S), ("context_level", S), ("indicator_id", S),
+                ("year", INT), ("value", F), ("unit", S), ("source_id", S))),
+    Table("summary", "Per region and ALL: targets, assessable, counts by status, 达标率 (achieved ÷ assessable), "
+          "coverage (assessable ÷ targets).",
+          _cols(("region_code", S, "GB/T 2260 code; empty for a plan naming no region; ALL for the total"),
+                ("targets", INT), ("assessable", INT), ("achieved", INT), ("not_achieved", INT), ("on_track", INT),
+                ("off_track", INT, "needs acceleration + limited progress + moving away"), ("insufficient_data", INT),
+                ("attainment_rate", F, "achieved ÷ assessable"), ("coverage", F, "assessable ÷ targets")),
+          ("region_code",)),
+]}
+
+
+def table(name: str) -> Table:
+    try:
+        return TABLES[name]
+    except KeyError:
+        raise KeyError(f"unknown table {name!r}; known: {sorted(TABLES)}") from None

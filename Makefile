@@ -13,7 +13,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-EDUGAP := $(VENV)/bin/edugap
+# The command line, run from this tree (`edugap` itself once installed): python -m puts this tree first on
+# the import path, whatever an editable install elsewhere points at.
+EDUGAP := $(PY) -m analysis.cli
 STAMP := $(VENV)/.installed
 SYSTEM_STAMP := $(VENV)/.system-packages
 
@@ -144,7 +146,7 @@ test: all ## Build everything, then run every test (code tests, data acceptance 
 	$(PY) -m pytest -q
 
 test-fast: | $(STAMP) ## Code tests only: constructed and fixture data, no build needed (about a minute)
-	$(PY) -m pytest -q tests/code
+	$(PY) -m pytest -q -m "not data and not build"
 
 lint: | $(STAMP) ## ruff (configured in pyproject.toml)
 	$(PY) -m ruff check .

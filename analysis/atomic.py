@@ -67,6 +67,8 @@ def publish(outputs: list[tuple[Path, Callable[[Path], None]]]) -> list[Path]:
         for path, write in outputs:
             path = Path(path)
             path.parent.mkdir(parents=True, exist_ok=True)
+            for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed run
+                stale.unlink(missing_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
             os.close(fd)
             staged.append((tmp, path))

@@ -77,8 +77,9 @@ def closure(entries: list[str], root: Path) -> list[str]:
             todo += sorted((root / entry).glob("*.py"))
         elif entry.endswith(".py"):
             todo.append(root / entry)
-        else:
-            todo.append(module_path(entry, root))
+        else:  # a module runs its packages' __init__ first
+            parts = entry.split(".")
+            todo += [module_path(".".join(parts[:i]), root) for i in range(1, len(parts) + 1)]
     seen: set[Path] = set()
     while todo:
         path = todo.pop()

@@ -1,5 +1,13 @@
-"""Shared fixtures. Tests run against the real repository inputs, or a temporary copy of the tree
-(``tree``) when they need to break something."""
+"""Shared fixtures and the suite's layout.
+
+* ``tests/code/`` and ``tests/*.py``: code tests on constructed or fixture data (or a temporary copy of
+  the raw inputs, ``tree``, when they need to break something). They need no build and do not change
+  when the shipped data changes: ``make test-fast`` runs them.
+* ``tests/data/``: data acceptance checks on the built outputs, every expectation derived from the raw
+  inputs (marked ``data``).
+* ``tests/build/``: the Makefile, the README's recipes in a copy of the project, and the report in a
+  headless browser (marked ``build``).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +22,23 @@ SHARED = REPO.parent / "shared"  # only tests that say so read ../shared
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by their folder, so `-m "not data and not build"` selects the code tests."""
+    for item in items:
+        folder = Path(str(item.fspath)).relative_to(REPO / "tests").parts[0]
+        if folder in ("data", "build"):
+            item.add_marker(folder)
+
+
+def built(*names: str) -> Path:
+    """data/processed, after checking the build made ``names``: data checks fail (not skip) without it."""
+    processed = REPO / "data" / "processed"
+    missing = [n for n in names if not (processed / n).exists()]
+    if missing:
+        pytest.fail(f"data/processed lacks {missing}: run `make` first (`make test` builds before testing)")
+    return processed
 
 
 @pytest.fixture()

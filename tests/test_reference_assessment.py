@@ -3,15 +3,12 @@ small synthetic panel and on the real register; the benchmark's comparison and m
 
 from __future__ import annotations
 
-import pandas as pd
 import polars as pl
 import pytest
 
 from analysis import assess as engine
 from analysis.params import load_params
-from analysis.paths import processed_dir
 from analysis.reference import load_indicators, load_regions
-from analysis.tables import read_table
 from analysis.vocabulary import STATUS_CODES, TARGET_KIND_CODES
 from benchmarks import reference_assessment as reference  # benchmarks/ is importable via pytest's pythonpath
 from benchmarks import synthetic
@@ -80,21 +77,6 @@ def test_duplicated_sources_and_unusable_figures_agree():
     assert differences(got, ref) == []
     assert got["actual_source_id"].str.contains("synthetic-official").any()
     assert got["reason"].str.contains("not usable").any()
-
-
-def test_real_register_agrees_exactly():
-    targets_csv, observations_csv = processed_dir() / "targets.csv", processed_dir() / "observations.csv"
-    if not (targets_csv.exists() and observations_csv.exists()):
-        pytest.skip("data/processed/targets.csv or observations.csv not built yet (make assess)")
-    indicators, regions = reference_rows()
-    params = load_params()
-    got, _ = engine.assess(read_table("targets"), read_table("observations"),
-                           indicators, regions, params)
-    read = lambda path: pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])  # noqa: E731
-    ref = reference.assess(read(targets_csv), read(observations_csv), pd.DataFrame(indicators),
-                           pd.DataFrame(regions), params)
-    assert got.height > 100
-    assert differences(got, ref) == []
 
 
 def test_stage_sees_rust_and_numpy_allocations():

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from analysis import report
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 ARTIFACTS = REPO / "tests" / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"

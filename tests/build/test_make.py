@@ -41,7 +41,7 @@ def steps_that_would_run(tree) -> set[str]:
     env = {k: v for k, v in os.environ.items() if k != "EDUGAP_ROOT"}
     result = subprocess.run(["make", "--dry-run", "all"], cwd=tree, capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
-    return {step for step, command in STEPS.items() if f"bin/edugap {command}" in result.stdout}
+    return {step for step, command in STEPS.items() if f"-m analysis.cli {command}" in result.stdout}
 
 
 def touch(path):

@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-import math
-
 import polars as pl
 import pytest
 
 from analysis import assess as engine
 from analysis.assess import step as assess_step
 from analysis.errors import InputError
-from analysis.params import load_params
 from analysis.reference import load_indicators, load_regions
 from analysis.schemas import table
 from analysis.summary import SUMMARY_COLUMNS, summarize
-from analysis.vocabulary import METHODS, STATUS_CODES
 from tests.conftest import write_processed
 
 PARAMS = {"as_of": "2026-11-23", "on_track_ratio": 0.95, "needs_acceleration_ratio": 0.60, "ceiling_threshold": 90}
@@ -400,78 +394,3 @@ def test_command_line_reports_bad_input(tree, capsys):
     write_inputs(tree, [target("T1", value="x", target_year=2023)], [obs(2023, 93.0)])
     assert assess_step.main([]) == 1
     assert "row 2, column 'value'" in capsys.readouterr().err
-
-
-# ---------------------------------------------------------------- the real data
-
-def pipeline_modules():
-    missing = [m for m in ("analysis.register", "analysis.statistics") if importlib.util.find_spec(m) is None]
-    if missing:
-        pytest.skip(f"pipeline input not built yet ({', '.join(missing)} missing)")
-    return importlib.import_module("analysis.register"), importlib.import_module("analysis.statistics")
-
-
-@pytest.fixture(scope="module")
-def real():
-    """Assess the real register against the real observations, built by the pipeline functions (no writes)."""
-    register, statistics = pipeline_modules()
-    rows = register.load_register()
-    if not rows:
-        pytest.skip("pipeline input not built yet (the register data/raw/register/targets.csv is still empty)")
-    problems = register.check_register(rows)
-    assert not problems, problems[:3]
-    targets = register.targets_frame(rows)
-    observations = statistics.processed_observations()
-    indicators, regions = reference_rows()
-    assessments, context = engine.assess(targets, observations, indicators, regions, load_params())
-    return assessments, context, targets
-
-
-def test_real_yunnan_kindergartens_achieved_with_the_public_caveat(real):
-    assessments, _, _ = real
-    rows = assessments.filter((pl.col("document_id") == "002-yunnan-2023") & (pl.col("region_code") == "530000")
-                              & (pl.col("indicator_id") == "new_public_kindergartens") & (pl.col("target_year") == 2023)
-                              & (pl.col("target_value") == 200))
-    assert rows.height == 1
-    got = rows.row(0, named=True)
-    assert (got["status"], got["actual_value"], got["actual_year"], got["gap"]) == ("achieved", 214, 2023, 14)
-    assert got["actual_source_id"] == "yunnan-cn-2024-01-25"
-    assert got["attainment"] == pytest.approx(1.07)
-    assert "public" in got["caveat"] and "not" in got["caveat"]
-
-
-@pytest.mark.parametrize("indicator, value", [("preschool_gross_enrolment_rate", 98.8),
-                                              ("compulsory_consolidation_rate", 97.8),
-                                              ("upper_secondary_gross_enrolment_rate", 96.8)])
-def test_real_baise_rates_are_insufficient_with_context(real, indicator, value):
-    assessments, context, _ = real
-    rows = assessments.filter((pl.col("document_id") == "003-baise") & (pl.col("region_code") == "451000")
-                              & (pl.col("indicator_id") == indicator) & (pl.col("target_value") == value))
-    assert rows.height == 1
-    got = rows.row(0, named=True)
-    assert got["target_year"] == 2023 and got["status"] == "insufficient_data" and got["actual_value"] is None
-    assert "context only" in got["reason"]
-    ctx = context.filter(pl.col("target_id") == got["target_id"])
-    assert set(ctx["context_region_code"]) == {"450000", "100000"}
-    assert set(ctx["context_level"]) == {"province", "national"}
-    assert ctx.filter(pl.col("context_region_code") == "451000").height == 0
-    if indicator == "preschool_gross_enrolment_rate":
-        guangxi = ctx.filter(pl.col("context_region_code") == "450000").sort("year")
-        assert (2023, 93.0) in list(zip(guangxi["year"], guangxi["value"]))
-
-
-def test_real_every_target_assessed_once_with_a_reason(real):
-    assessments, _, targets = real
-    assert assessments["target_id"].to_list() == sorted(targets["target_id"].to_list())
-    assert assessments["reason"].null_count() == 0
-    assert set(assessments["status"]) <= set(STATUS_CODES)
-    assert set(assessments["method"]) <= set(METHODS)
-    assert not any(isinstance(v, float) and math.isnan(v) for v in assessments["progress_ratio"].to_list())
-
-
-def test_real_unusable_observations_are_never_actuals(real):
-    """昭通's three rates without a reference year (usable=false) must not be used."""
-    assessments, context, _ = real
-    used = assessments.filter(pl.col("actual_source_id").is_not_null())["actual_source_id"].to_list()
-    assert "yong-xiao-2024-11-13" not in ";".join(used)
-    assert "yong-xiao-2024-11-13" not in context["source_id"].to_list()

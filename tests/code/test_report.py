@@ -11,14 +11,14 @@ import stat
 import subprocess
 import sys
 import time
-from pathlib import Path
 
+import polars as pl
 import pytest
 
 from analysis import figures, report
 from analysis.errors import InputError
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests" / "fixtures" / "processed"
 
 
@@ -68,6 +68,32 @@ def test_region_sections_cover_every_region_including_an_unnamed_one(inputs):
     assert report.region_codes(inputs) == ["430300", "451000", "530600", None]
     assert report.region_anchor(None) == "region-unknown"
     assert 'id="region-530600"' in report.region_heading(inputs, "530600")
+
+
+def test_headline_counts_are_the_summarys_total_row(inputs):
+    """Each count in the headline sits beside its own label: swapping two would fail here."""
+    import re
+
+    total = inputs.summary.filter(pl.col("region_code") == "ALL").row(0, named=True)
+    text = re.sub(r"<[^>]+>", "", report.headline(inputs))
+    labels = {"targets": r"(\d+) quantitative targets", "assessable": r"(\d+) could be assessed",
+              "achieved": r"Achieved: (\d+)", "not_achieved": r"(\d+) not achieved", "on_track": r"(\d+) on track",
+              "off_track": r"(\d+) off track", "insufficient_data": r"(\d+) lack data"}
+    for column, pattern in labels.items():
+        found = re.search(pattern, text)
+        assert found and int(found.group(1)) == total[column], (column, text)
+
+
+def test_methodology_states_every_status_rule_with_this_runs_thresholds(inputs):
+    import html as html_module
+
+    from analysis.vocabulary import STATUSES
+
+    page = html_module.unescape(report.methodology_html(inputs))
+    for status in STATUSES:
+        assert status.label in page and status.rule.format(**inputs.params) in page, status.code
+    for key in ("on_track_ratio", "needs_acceleration_ratio", "ceiling_threshold"):
+        assert str(inputs.params[key]) in page, key
 
 
 def test_text_from_the_data_is_escaped(inputs):
@@ -129,9 +155,23 @@ def test_git_commit_outside_a_checkout_is_unknown(tmp_path):
     assert report.git_commit(tmp_path).startswith("unknown")
 
 
-def test_git_commit_of_the_repository_is_a_short_hash_or_unknown():
-    value = report.git_commit(REPO)
-    assert value.startswith("unknown") or len(value.split()[0]) >= 7
+def _git(*args, cwd):
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True).stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
+def test_git_commit_is_the_checkouts_head_and_says_when_the_tree_differs(tmp_path):
+    """Each commit gets its own hash, as `git rev-parse` gives it; a changed file is said."""
+    _git("init", "-q", cwd=tmp_path)
+    (tmp_path / "a.txt").write_text("one\n")
+    for message in ("first", "second"):
+        (tmp_path / "a.txt").write_text(message)
+        _git("add", "a.txt", cwd=tmp_path)
+        _git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", message, cwd=tmp_path)
+        assert report.git_commit(tmp_path) == _git("rev-parse", "--short", "HEAD", cwd=tmp_path)
+    (tmp_path / "a.txt").write_text("edited")
+    assert report.git_commit(tmp_path) == _git("rev-parse", "--short", "HEAD", cwd=tmp_path) + \
+        " with uncommitted changes"
 
 
 def test_footer_names_only_what_the_build_told_it(monkeypatch):

@@ -1,7 +1,7 @@
 """A plain reference implementation of the assessment, written the way a researcher would: pandas to
 tidy the observations, then one Python loop over the targets (``itertuples``), one ``if`` per rule.
 
-It implements the rules stated in ``analysis/assess.py`` (module docstring) and ``tests/test_assess.py``
+It implements the rules stated in ``analysis/assess/`` (package docstring) and ``tests/code/test_engine.py``
 independently (no engine internals are called), so the benchmark and the tests can check that the
 vectorised engine gives exactly the same answers, and how much faster it is. Not used by the pipeline.
 

@@ -43,7 +43,8 @@ def test_shipped_register_is_proven_and_large():
     rows = register.load_register()
     assert register.check_register(rows) == []
     assert len(rows) > 100
-    assert {r["document_id"] for r in rows} == {"000-zhaotong", "001-xiangtan", "002-yunnan-2023", "003-baise", "004-unnamed"}
+    seeds = {"000-zhaotong", "001-xiangtan", "002-yunnan-2023", "003-baise", "004-unnamed"}
+    assert seeds <= {r["document_id"] for r in rows}, "every seed plan has its targets registered"
 
 
 def test_processed_targets_have_offsets_that_locate_the_quote():

@@ -15,7 +15,7 @@ escaped), one module per part of the page (``answer``, ``regions``, ``quality``,
 
 from __future__ import annotations
 
-from .answer import headline, heatmap_indicators, heatmap_svg, region_codes, summary_html
+from .answer import SUMMARY_COLUMNS, headline, heatmap_indicators, heatmap_svg, region_codes, summary_html
 from .inputs import ENV_PROCESSED, Inputs, ReportError, input_dir, load_inputs
 from .markup import MISSING, esc, fmt, indicator_label, link, pct, region_anchor, region_label, status_badge
 from .offline import external_resources
@@ -26,6 +26,7 @@ from .render import OUTPUT, SOURCE, check_page, main, quarto_version, render
 from .sources import citation_html, documents_html, figures_html, sources_html
 
 __all__ = [
+    "SUMMARY_COLUMNS",
     "ENV_PROCESSED",
     "ENV_RENDERER",
     "MISSING",

@@ -14,6 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from analysis import report
@@ -34,7 +35,7 @@ pytestmark = [
 def _stale(output: Path, inputs: Path) -> bool:
     """Older than any of its inputs (processed data, report source, rendering code)?"""
     sources = [*inputs.glob("*.csv"), *inputs.glob("*.json"), REPO / "reports" / "index.py",
-               *(REPO / "reports" / "assets").iterdir(), REPO / "analysis" / "report.py",
+               *(REPO / "reports" / "assets").iterdir(), *(REPO / "analysis" / "report").glob("*.py"),
                REPO / "analysis" / "figures.py"]
     return not output.exists() or any(s.stat().st_mtime > output.stat().st_mtime for s in sources if s.exists())
 
@@ -118,6 +119,8 @@ def test_report_opens_offline_in_chromium(built_report, tmp_path):
         requests = _requests(driver)
         ids = set(driver.execute_script("return Array.from(document.querySelectorAll('[id]')).map(e => e.id)"))
         renderer = driver.find_element(By.ID, "renderer").text
+        total_row = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#summary-table tr.total td")]
+        header = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#summary-table thead th")]
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         (ARTIFACTS / "report.png").write_bytes(_full_page_png(driver))
     finally:
@@ -134,6 +137,11 @@ def test_report_opens_offline_in_chromium(built_report, tmp_path):
                if report.region_anchor(c) not in ids]
     assert not missing, f"region sections missing from the page: {missing}"
     assert renderer.startswith("Rendered by ")
+    # The answer as a reader sees it: each count of the total row under its own heading equals summary.csv.
+    total = inputs.summary.filter(pl.col("region_code") == "ALL").row(0, named=True)
+    shown = dict(zip(header, total_row, strict=True))
+    for column, label in report.SUMMARY_COLUMNS:
+        assert shown[label] == report.fmt(total[column]), (label, shown[label], total[column])
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000
 
 

@@ -7,6 +7,10 @@
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
+# Independent steps (the notebooks, the report) run side by side; each job's log is printed whole.
+# `make JOBS=1` runs one step at a time.
+JOBS ?= 2
+MAKEFLAGS += -j$(JOBS) --output-sync=target
 .DELETE_ON_ERROR:
 .SUFFIXES:
 

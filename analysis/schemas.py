@@ -86,7 +86,8 @@ TABLES = {t.name: t for t in [
                 ("status", S, "vocabulary.STATUSES"), ("method", S, "vocabulary.METHODS"), ("actual_value", F),
                 ("actual_year", INT), ("actual_source_id", S), ("baseline_value", F), ("baseline_year", INT),
                 ("gap", F, "signed: positive = better than target"), ("attainment", F, "actual ÷ target"),
-                ("progress_ratio", F, "R"), ("reason", S), ("caveat", S, "notes of the observations used")),
+                ("progress_ratio", F, "R"), ("reason", S), ("caveat", S, "notes of the observations used"),
+                ("unassessed_reason", S, "why not assessable: vocabulary.UNASSESSED_REASONS (empty when assessed)")),
           ("target_id",)),
     Table("actuals", "The regions' own series the assessment used: one point per region, indicator, unit and "
           "year, after choosing among sources (see vocabulary.SOURCE_KINDS); the charts draw exactly these.",

@@ -61,6 +61,18 @@ SUMMARY_GROUPS = [
     ("insufficient_data", "数据不足", "insufficient data"),
 ]
 
+# Why a target could not be assessed: what a monitoring reader needs to know first (the per-row reason
+# gives the detail). (code, Chinese, English), in the order the report lists them.
+UNASSESSED_REASONS = [
+    ("past_due_no_figure", "已到期，未找到官方数据", "due, but no official figure found"),
+    ("not_yet_due", "未到期，数据不足以判断进度", "not yet due; too few official figures to judge progress"),
+    ("no_event_recorded", "里程碑：未见官方记录", "milestone: no official record of the event"),
+    ("no_year", "原文未给出年份", "the source gives no target year"),
+    ("no_value", "原文缺少目标值", "the source lost the target value"),
+    ("no_region", "原文未注明地区", "the plan names no region"),
+]
+UNASSESSED_REASON_CODES = [code for code, _, _ in UNASSESSED_REASONS]
+
 # How a status was reached.
 METHODS = {
     "final_year_comparison": "the actual of the target year (of every year, for per-year targets) against the target",

@@ -23,7 +23,7 @@ from analysis.vocabulary import SOURCE_RANK
 COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator",
            "target_value", "target_value_high", "unit", "target_year", "status", "method", "actual_value",
            "actual_year", "actual_source_id", "baseline_value", "baseline_year", "gap", "attainment",
-           "progress_ratio", "reason", "caveat"]
+           "progress_ratio", "reason", "caveat", "unassessed_reason"]
 BENCHMARKS = [("national", "国"), ("province", "省区"), ("prefecture", "市州")]
 
 
@@ -172,7 +172,21 @@ class Target:
                 "baseline_value": self.baseline if baseline == "stated" else baseline,
                 "baseline_year": self.baseline_year if baseline_year == "stated" else baseline_year,
                 "gap": rnd(gap, 6), "attainment": rnd(attainment, 6), "progress_ratio": rnd(ratio, 6),
-                "reason": reason, "caveat": caveat}
+                "reason": reason, "caveat": caveat, "unassessed_reason": None}
+
+
+def unassessed_reason(t: Target, year_now: int) -> str:
+    """What an unassessed target lacks first, else whether it is past due or not yet due."""
+    if t.region is None:
+        return "no_region"
+    if t.kind not in ("milestone", "relative_to_benchmark") and t.value is None:
+        return "no_value"
+    if t.year is None and t.kind != "per_year":
+        return "no_year"
+    if t.kind == "milestone":
+        return "no_event_recorded"
+    due = t.year if t.year is not None else t.end
+    return "past_due_no_figure" if due is not None and due < year_now else "not_yet_due"
 
 
 def why_not_assessable(t: Target) -> str | None:
@@ -458,5 +472,6 @@ def assess_tidied(targets: pd.DataFrame, tidied: tuple, indicators: pd.DataFrame
             if context:
                 result["reason"] += (f"; context only: {context} figure(s) of parent regions in context.csv, not used "
                                      "as this region's actual")
+            result["unassessed_reason"] = unassessed_reason(t, year_now)
         rows.append(result)
     return pd.DataFrame(rows, columns=COLUMNS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..vocabulary import ANY_UNIT_KINDS, INSUFFICIENT
+from ..vocabulary import ANY_UNIT_KINDS, INSUFFICIENT, VALUELESS_KINDS
 from .context import context_counts, context_table
 from .flows import _assess_flows
 from .inputs import _prepared_inputs
@@ -104,7 +104,38 @@ def _assessments(
     assessments = assessments.with_columns(
         pl.when(~blank).then(pl.col(c)).alias(c) for c in ("gap", "attainment", "progress_ratio")
     )
+    assessments = with_unassessed_reason(assessments, t)
     return _annotate(assessments, observations, context_counts(t, observations, regions))
+
+
+def with_unassessed_reason(assessments: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
+    """The reader's first question about an unassessed target, as a code (vocabulary.UNASSESSED_REASONS):
+    what the source lacks, else whether the target is past due without a figure or not yet due."""
+    due = t.select(
+        "target_id",
+        (pl.coalesce("target_year", "plan_period_end") < pl.col("_year_now")).fill_null(False).alias("_passed"),
+    )
+    kind = pl.col("target_kind")
+    reason = (
+        pl.when(pl.col("status") != INSUFFICIENT)
+        .then(None)
+        .when(pl.col("region_code").is_null())
+        .then(pl.lit("no_region"))
+        .when(~kind.is_in(VALUELESS_KINDS) & pl.col("target_value").is_null())
+        .then(pl.lit("no_value"))
+        .when(pl.col("target_year").is_null() & (kind != "per_year"))
+        .then(pl.lit("no_year"))
+        .when(kind == "milestone")
+        .then(pl.lit("no_event_recorded"))
+        .when(pl.col("_passed"))
+        .then(pl.lit("past_due_no_figure"))
+        .otherwise(pl.lit("not_yet_due"))
+    )
+    return (
+        assessments.join(due, on="target_id", how="left", maintain_order="left")
+        .with_columns(reason.alias("unassessed_reason"))
+        .drop("_passed")
+    )
 
 
 def _annotate(assessments: pl.DataFrame, observations: pl.DataFrame, ctx: pl.DataFrame) -> pl.DataFrame:

@@ -394,3 +394,20 @@ def test_command_line_reports_bad_input(tree, capsys):
     write_inputs(tree, [target("T1", value="x", target_year=2023)], [obs(2023, 93.0)])
     assert assess_step.main([]) == 1
     assert "row 2, column 'value'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fields, observations, expected", [
+    (dict(value=98.8, target_year=2023), [obs(2023, 99.1)], None),
+    (dict(value=98.8, target_year=2023, region_code=None), [], "no_region"),
+    (dict(value=None, target_year=2023), [], "no_value"),
+    (dict(value=98.8, target_year=None), [], "no_year"),
+    (dict(value=None, target_year=2023, target_kind="milestone", indicator_id="certified", unit=None), [],
+     "no_event_recorded"),
+    (dict(value=98.8, target_year=2023), [], "past_due_no_figure"),
+    (dict(value=98.8, target_year=2030), [obs(2024, 95)], "not_yet_due"),
+    (dict(value=3, target_year=None, target_kind="per_year", indicator_id="new_things", unit="所",
+          plan_period_end=2023), [], "past_due_no_figure"),
+])
+def test_every_unassessed_target_says_what_is_missing_first(fields, observations, expected):
+    """The reader's first question, as a code: what the source lacks, else past due or not yet due."""
+    assert one([target("T1", **fields)], observations)["unassessed_reason"] == expected

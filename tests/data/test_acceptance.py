@@ -13,7 +13,7 @@ import pytest
 
 from analysis.schemas import TABLES
 from analysis.tables import read_table
-from analysis.vocabulary import COMPARATOR, INSUFFICIENT, STATUS_CODES
+from analysis.vocabulary import COMPARATOR, INSUFFICIENT, STATUS_CODES, UNASSESSED_REASON_CODES
 from tests.conftest import REPO, built
 
 RAW = REPO / "data" / "raw"
@@ -36,6 +36,11 @@ def test_every_registered_target_has_exactly_one_assessment(tables):
     assert tables["assessments"]["target_id"].to_list() == registered
     assert set(tables["assessments"]["status"]) <= set(STATUS_CODES)
     assert tables["assessments"]["reason"].null_count() == 0, "every verdict says why"
+    unassessed = tables["assessments"].filter(pl.col("status") == INSUFFICIENT)
+    assert unassessed["unassessed_reason"].null_count() == 0, "every unassessed target says what is missing"
+    assert set(unassessed["unassessed_reason"]) <= set(UNASSESSED_REASON_CODES)
+    assert tables["assessments"].filter(pl.col("status") != INSUFFICIENT)["unassessed_reason"].null_count() == \
+        tables["assessments"].height - unassessed.height
 
 
 def test_every_raw_figure_is_processed_once_and_cites_a_known_source(tables):

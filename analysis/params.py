@@ -56,6 +56,10 @@ def check_params(params: dict, name: str = "params.yaml") -> dict:
         value = params[key]
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low:
             raise InputError(name, f"{key} {value!r} is not a number ≥ {low} ({what})", column=key)
+    minimum = params.setdefault("min_assessable_for_rate", 5)
+    if isinstance(minimum, bool) or not isinstance(minimum, int) or minimum < 1:
+        raise InputError(name, f"min_assessable_for_rate {minimum!r} is not a whole number ≥ 1",
+                         column="min_assessable_for_rate")
     if params["needs_acceleration_ratio"] > params["on_track_ratio"]:
         raise InputError(name, "needs_acceleration_ratio is above on_track_ratio", column="needs_acceleration_ratio")
     return params

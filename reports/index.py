@@ -19,15 +19,34 @@ R = report.load_inputs()
 # Loads the DataTables bundle into the page itself (connected=False): sortable tables work offline.
 itables.init_notebook_mode(all_interactive=False, connected=False)
 
+# %%
+display(HTML(report.title_block(R)))
+display(HTML(report.contents_html(R)))
+
 # %% [markdown]
 # ## 结论 The answer
 #
-# Per region: how many quantitative targets its plans register, how many could be assessed against
-# official figures, and with what result. 达标率 (attainment rate) = achieved ÷ assessable;
-# 覆盖率 (coverage) = assessable ÷ registered. "—" (in sortable tables "-") means no value: missing stays missing.
+# How many quantitative targets the plans register, how many could be assessed against official
+# figures and with what result, and — for the rest — what is missing. 达标率 (attainment rate) =
+# achieved ÷ assessable, published only on enough assessable targets; 覆盖率 (coverage) = assessable ÷
+# registered. "—" (in sortable tables "-") means no value: missing stays missing.
 
 # %%
+display(HTML(report.anchor("answer")))
 display(HTML(report.headline(R)))
+
+# %% [markdown]
+# **已评估的目标 The assessed targets**, each with what the plan promised, what the official figure
+# says, and the caveat that goes with it.
+
+# %%
+display(HTML(report.assessed_targets_html(R)))
+
+# %% [markdown]
+# **各地区 Per region.** Counties are listed under the city whose plan set their targets. The last
+# columns split the targets that cannot be assessed by what is missing.
+
+# %%
 display(HTML(report.summary_html(R)))
 
 # %% [markdown]
@@ -48,6 +67,7 @@ display(HTML(report.heatmap_svg(R)))
 # grey and dashed as *context*, never as the region's actual.
 
 # %%
+display(HTML(report.anchor("regions")))
 for code in report.region_codes(R):
     display(HTML(report.region_heading(R, code)))
     display(HTML(report.region_table(R, code)))
@@ -60,6 +80,7 @@ for code in report.region_codes(R):
 # ### 校验结果 What the validation suites found
 
 # %%
+display(HTML(report.anchor("quality")))
 display(HTML(report.validation_html(R)))
 
 # %% [markdown]
@@ -75,6 +96,7 @@ display(HTML(report.defects_html(R)))
 # ## 方法 Methodology
 
 # %%
+display(HTML(report.anchor("method")))
 display(HTML(report.methodology_html(R)))
 
 # %% [markdown]
@@ -83,6 +105,7 @@ display(HTML(report.methodology_html(R)))
 # ### 统计来源 Statistical sources
 
 # %%
+display(HTML(report.anchor("sources")))
 display(HTML(report.sources_html(R)))
 
 # %% [markdown]
@@ -101,7 +124,16 @@ display(HTML(report.documents_html(R)))
 # ### 引用 How to cite
 
 # %%
+display(HTML(report.anchor("cite")))
 display(HTML(report.citation_html(R)))
+
+# %% [markdown]
+# ### 过程文件 Behind this report
+#
+# The full validation findings and the executed step notebooks (they open from the project folder).
+
+# %%
+display(HTML(report.working_files_html()))
 
 # %%
 display(HTML(report.footer_html()))

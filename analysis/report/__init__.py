@@ -15,9 +15,18 @@ escaped), one module per part of the page (``answer``, ``regions``, ``quality``,
 
 from __future__ import annotations
 
-from .answer import SUMMARY_COLUMNS, headline, heatmap_indicators, heatmap_svg, region_codes, summary_html
+from .answer import (
+    SUMMARY_COLUMNS,
+    assessed_targets_html,
+    headline,
+    heatmap_indicators,
+    heatmap_svg,
+    region_codes,
+    summary_html,
+)
 from .inputs import ENV_PROCESSED, Inputs, ReportError, input_dir, load_inputs
 from .markup import MISSING, esc, fmt, indicator_label, link, pct, region_anchor, region_label, status_badge
+from .navigation import anchor, contents_html, title_block, working_files_html
 from .offline import external_resources
 from .provenance import ENV_RENDERER, footer_html, git_commit, renderer_label, snapshot_id
 from .quality import defects_html, methodology_html, validation_html
@@ -26,6 +35,11 @@ from .render import OUTPUT, SOURCE, check_page, main, quarto_version, render
 from .sources import citation_html, documents_html, figures_html, sources_html
 
 __all__ = [
+    "anchor",
+    "assessed_targets_html",
+    "contents_html",
+    "title_block",
+    "working_files_html",
     "SUMMARY_COLUMNS",
     "ENV_PROCESSED",
     "ENV_RENDERER",

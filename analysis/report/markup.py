@@ -74,8 +74,10 @@ def html_table(
     return f'<table{ident} class="edugap-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
-def sortable_table(frame, table_id: str, caption: str = "") -> str:
-    """A long table as an itables DataTable (sortable, searchable), its JS embedded offline.
+def sortable_table(frame, table_id: str, caption: str = "", download: str | None = None) -> str:
+    """A long table as an itables DataTable, its JS embedded offline: every row on one page (so the
+    browser's find sees them all), sorted by a click on its header, numbers sorted as numbers; with
+    ``download``, a link to the same table as a CSV file, embedded in the page.
 
     Needs ``itables.init_notebook_mode(connected=False)`` shown once earlier in the page."""
     from itables import to_html_datatable
@@ -84,18 +86,35 @@ def sortable_table(frame, table_id: str, caption: str = "") -> str:
     # DataTables sorts a column numerically only if its non-numbers are "-" (its "empty" value):
     # missing cells are shown as "-" here, "—" elsewhere.
     pandas_frame = pandas_frame.map(lambda cell: SORTABLE_MISSING if cell == MISSING else cell)
-    return to_html_datatable(
+    table = to_html_datatable(
         pandas_frame,
         table_id=table_id,
         connected=False,
         showIndex=False,
         caption=caption or None,
         allow_html=True,
-        pageLength=25,
-        lengthMenu=[10, 25, 100, -1],
+        paging=False,
         classes="display compact",
         columnDefs=[{"className": "dt-left", "targets": "_all"}],
     )
+    link = csv_download(frame, download) if download else ""
+    return f'<div class="edugap-scroll">{table}</div>{link}'
+
+
+def plain(cell) -> str:
+    """The text a reader sees in an HTML cell: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<br\s*/?>", "; ", re.sub(r"<(?!br)[^>]+>", "", str(cell)))) if cell is not None else ""
+
+
+def csv_download(frame: pl.DataFrame, filename: str) -> str:
+    """A link that saves the table as CSV (UTF-8 with BOM, so spreadsheets read the Chinese), from a
+    data: URI inside the page: nothing is fetched."""
+    import base64
+
+    text = frame.select(pl.all().map_elements(plain, return_dtype=pl.String)).write_csv()
+    payload = base64.b64encode(("\ufeff" + text).encode("utf-8")).decode("ascii")
+    return (f'<p class="edugap-download"><a download="{html.escape(filename)}" '
+            f'href="data:text/csv;charset=utf-8;base64,{payload}">下载 CSV download ({html.escape(filename)})</a></p>')
 
 
 WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"']+$", re.IGNORECASE)

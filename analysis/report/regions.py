@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..vocabulary import CHARTED_KINDS
+from ..vocabulary import CHARTED_KINDS, UNASSESSED_REASONS
+from .answer import plan_regions
 from .inputs import Inputs
 from .markup import (
     MISSING,
@@ -17,61 +18,63 @@ from .markup import (
     sortable_table,
     status_badge,
 )
+from .targets import notes_html, register_rows, source_html, target_text
 
 
 def _target_rows(inputs: Inputs, code) -> list[dict]:
-    targets = {r["target_id"]: r for r in inputs.targets.iter_rows(named=True)}
+    """One row per target, written as the plan means it; numbers in columns of their own so they sort as
+    numbers; the caveats, flags and the source of the actual in words."""
+    register = register_rows(inputs)
     frame = inputs.assessments.filter(
         pl.col("region_code").is_null() if code is None else pl.col("region_code") == code
     ).sort("target_id")
+    reasons = {code: f"{zh} {en}" for code, zh, en in UNASSESSED_REASONS}
     rows = []
     for a in frame.iter_rows(named=True):
-        t = targets.get(a["target_id"], {})
-        value = (
-            fmt(a["target_value"])
-            if missing(a["target_value_high"])
-            else f"{fmt(a['target_value'])}–{fmt(a['target_value_high'])}"
-        )
+        t = register.get(a["target_id"], {})
+        why = reasons.get(a["unassessed_reason"], "")
         rows.append(
             {
                 "目标 target": esc(a["target_id"]),
                 "指标 indicator": esc(indicator_label(inputs, a["indicator_id"])),
                 "原文 quote": f'<span class="edugap-quote">{esc(t.get("quote"))}</span>',
-                "目标值 target": f"{esc(a['comparator'])} {value} {esc(a['unit'])}".strip(),
+                "目标（按原文）target as the plan says": esc(target_text(a, t)),
+                "目标值 value": fmt(a["target_value"]),
                 "年份 year": fmt(a["target_year"]),
                 "实际 actual": fmt(a["actual_value"], 2),
                 "实际年份 actual year": fmt(a["actual_year"]),
                 "差距 gap": fmt(a["gap"], 2),
                 "状态 status": status_badge(a["status"]),
-                "方法 method": esc(a["method"]),
-                "原因 reason / flags": "; ".join(
-                    x
-                    for x in (
-                        esc(a["reason"]) if not missing(a["reason"]) else "",
-                        esc(t.get("flags")) if not missing(t.get("flags")) else "",
-                    )
-                    if x
-                )
-                or MISSING,
+                "为何无法评估 why not assessable": esc(why) if why else MISSING,
+                "原因 reason": esc(a["reason"]),
+                "注意与说明 caveats, flags, notes": notes_html(a, t),
+                "实际值来源 source of the actual": source_html(inputs, a["actual_source_id"]),
             }
         )
     return rows
 
 
 def region_heading(inputs: Inputs, code) -> str:
-    docs = [d for d in inputs.documents if d.region_code == code]
-    doc_list = "; ".join(f"{esc(d.document_id)}: {esc(d.title)}" for d in docs) or MISSING
-    return (
-        f'<h3 id="{region_anchor(code)}">{esc(region_label(inputs, code))}</h3>'
-        f"<p>区划代码 Region code: {esc(code)} · 文件 Plan(s): {doc_list}</p>"
-    )
+    """A plan's region as a section heading; a county (its targets set by its city's plan) as a sub-heading
+    under it. Either way the plans that set the targets are named."""
+    owner = plan_regions(inputs).get(code, code)
+    documents = {d.document_id: d for d in inputs.documents}
+    ids = sorted(set(inputs.assessments.filter(
+        pl.col("region_code").is_null() if code is None else pl.col("region_code") == code)["document_id"]))
+    plans = "; ".join(f"{esc(i)}: {esc(documents[i].title) if i in documents else ''}" for i in ids) or MISSING
+    nested = code is not None and owner not in (code, None)
+    level, role = ("h4", f"由{esc(region_label(inputs, owner))}的规划设定 targets set by the plan of "
+                         f"{esc(region_label(inputs, owner))}") if nested else ("h3", "规划 Plan(s)")
+    return (f'<{level} id="{region_anchor(code)}">{esc(region_label(inputs, code))}</{level}>'
+            f"<p>区划代码 Region code: {esc(code)} · {role}: {plans}</p>")
 
 
 def region_table(inputs: Inputs, code) -> str:
     rows = _target_rows(inputs, code)
     if not rows:
         return "<p class='edugap-missing'>无登记目标 no registered targets.</p>"
-    return sortable_table(pl.DataFrame(rows), table_id=f"targets-{region_anchor(code)}")
+    return sortable_table(pl.DataFrame(rows), table_id=f"targets-{region_anchor(code)}",
+                          download=f"targets-{region_anchor(code)}.csv")
 
 
 def region_charts(inputs: Inputs, code) -> list[str]:

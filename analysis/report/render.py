@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -103,7 +104,8 @@ def render_fallback(source: Path, label: str) -> str:
     body, _ = exporter.from_notebook_node(
         nb, resources={"edugap_css": (assets / "report.css").read_text(encoding="utf-8")}
     )
-    return body
+    # The page is mainly Chinese (English passages say lang="en"); nbconvert knows only two-letter codes.
+    return re.sub(r'<html lang="[^"]*">', '<html lang="zh-CN">', body, count=1)
 
 
 def render_quarto(source: Path, output: Path, label: str) -> None:

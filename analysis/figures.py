@@ -165,9 +165,11 @@ def heatmap(cells: list[dict], regions: list[tuple[str, str]], indicators: list[
 
 def series_chart(title: str, unit: str, actual: list[tuple[int, float]], actual_label: str,
                  targets: list[dict], context: list[tuple[str, list[tuple[int, float]]]]):
-    """One indicator of one region: its observed series, its targets, and labelled context series.
+    """One indicator of one region: its observed series, its targets with the path from the baseline, and
+    labelled context series.
 
-    ``targets``: dicts with label, value, year (may be None), baseline_value, baseline_year.
+    ``actual``: (year, value, source_id) — the points the assessment used; ``targets``: dicts with label,
+    value, year (may be None), baseline_value, baseline_year.
     ``context``: (label, points) — shown grey and dashed, never as the region's actual.
     """
     fig, ax = plt.subplots(figsize=(7.2, 3.2))
@@ -177,8 +179,20 @@ def series_chart(title: str, unit: str, actual: list[tuple[int, float]], actual_
             ax.plot(xs, ys, linestyle="--", marker="s", markersize=4, color=["#777777", "#AAAAAA"][k % 2],
                     label=label)
     if actual:
-        xs, ys = zip(*sorted(actual))
-        ax.plot(xs, ys, marker="o", color="#0072B2", linewidth=2, label=actual_label)
+        # One line per run of points from the same source: where the source changes the line breaks and a
+        # faint vertical rule marks it, so a change of source is never read as a change of the indicator.
+        runs, previous = [], None
+        for year, value, source in sorted(actual):
+            if source != previous:
+                runs.append([])
+                previous = source
+            runs[-1].append((year, value))
+        for k, run in enumerate(runs):
+            xs, ys = zip(*run)
+            ax.plot(xs, ys, marker="o", color="#0072B2", linewidth=2, label=actual_label if k == 0 else None)
+            if k:
+                ax.axvline(run[0][0] - 0.5, color="#0072B2", linestyle=(0, (1, 3)), linewidth=0.8,
+                           label="来源变更 source changes" if k == 1 else None)
     else:
         ax.text(0.02, 0.92, "无本地区数据 no data for this region", transform=ax.transAxes,
                 color="#D55E00", fontsize=9)
@@ -194,8 +208,8 @@ def series_chart(title: str, unit: str, actual: list[tuple[int, float]], actual_
                 label=target["label"])
         if target.get("baseline_value") is not None and target.get("baseline_year") is not None:
             ax.plot([target["baseline_year"], year], [target["baseline_value"], value], color="#D55E00",
-                    linestyle=":", linewidth=1.2)
-    years = [x for _, points in context for x, _ in points] + [x for x, _ in actual]
+                    linestyle=":", linewidth=1.2, label="所需路径 path from the baseline to the target")
+    years = [x for _, points in context for x, _ in points] + [x for x, _, _ in actual]
     years += [t[k] for t in targets for k in ("year", "baseline_year") if t.get(k) is not None]
     if years:
         ax.set_xlim(min(years) - 0.5, max(years) + 0.5)

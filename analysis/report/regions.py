@@ -103,7 +103,8 @@ def region_charts(inputs: Inputs, code) -> list[str]:
             if code is not None
             else inputs.actuals.clear()
         )
-        actual = sorted((int(year), value) for year, value in series.select("year", "value").iter_rows())
+        actual = sorted((int(year), value, source) for year, value, source in
+                        series.select("year", "value", "source_id").iter_rows())
         ids = [r["target_id"] for r in rows]
         ctx = inputs.context.filter(
             pl.col("target_id").is_in(ids) & pl.col("year").is_not_null() & pl.col("value").is_not_null()
@@ -140,5 +141,23 @@ def region_charts(inputs: Inputs, code) -> list[str]:
             targets,
             context,
         )
-        charts.append(f'<div class="edugap-figure">{figures.to_svg(fig)}</div>')
+        sources = chart_sources(inputs, series["source_id"].to_list(), ctx["source_id"].to_list())
+        charts.append(f'<div class="edugap-figure">{figures.to_svg(fig)}{sources}</div>')
     return charts
+
+
+def chart_sources(inputs: Inputs, own: list, context: list) -> str:
+    """The line under a chart: who published each series drawn."""
+    names = {r["source_id"]: r for r in inputs.sources.iter_rows(named=True)}
+
+    def cite(ids):
+        return "; ".join(f"{esc(names[i]['publisher']) if i in names else esc(i)}"
+                         f"{' (' + esc(names[i]['published']) + ')' if i in names and names[i]['published'] else ''}"
+                         for i in sorted(set(ids)))
+
+    parts = []
+    if own:
+        parts.append(f"本地区 this region: {cite(own)}")
+    if context:
+        parts.append(f"背景 context: {cite(context)}")
+    return f'<p class="edugap-chart-source">来源 Sources — {" · ".join(parts)}</p>' if parts else ""

@@ -96,7 +96,7 @@ def test_series_chart_says_no_data_and_marks_a_target_without_year():
 
 def test_series_chart_labels_context_as_context():
     figures.setup()
-    fig = figures.series_chart("指标", "%", [(2022, 80.0), (2024, 88.0)], "实际 actual: 昭通市",
+    fig = figures.series_chart("指标", "%", [(2022, 80.0, "s1"), (2024, 88.0, "s1")], "实际 actual: 昭通市",
                                [{"label": "目标 T2", "value": 91.0, "year": 2025, "baseline_value": 80.0,
                                  "baseline_year": 2022}],
                                [("背景 context: 云南省 (not this region's actual)", [(2024, 91.5)])])
@@ -104,4 +104,17 @@ def test_series_chart_labels_context_as_context():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     assert labels[0].startswith("背景 context") and "not this region's actual" in labels[0]
     assert ax.get_xlim() == (2021.5, 2025.5)
+    assert "所需路径 path from the baseline to the target" in labels
+    assert "来源变更 source changes" not in labels  # one source: no break
+    plt.close(fig)
+
+
+def test_series_chart_breaks_the_line_where_the_source_changes():
+    figures.setup()
+    fig = figures.series_chart("指标", "%", [(2021, 80.0, "a"), (2022, 82.0, "a"), (2023, 85.0, "b")], "实际 actual",
+                               [], [])
+    ax = fig.axes[0]
+    lines = [line for line in ax.get_lines() if line.get_marker() == "o"]
+    assert [list(line.get_xdata()) for line in lines] == [[2021, 2022], [2023]]
+    assert "来源变更 source changes" in [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(fig)

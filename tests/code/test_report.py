@@ -55,12 +55,13 @@ def test_missing_values_are_shown_as_missing():
 
 def test_summary_table_lists_every_region_with_the_total_last(inputs):
     page = report.summary_html(inputs)
-    assert page.startswith('<table id="summary-table"')
+    assert '<table id="summary-table"' in page
     rows = page.split("<tr")[2:]  # skip the header row
     assert len(rows) == inputs.summary.height
     assert "合计 All regions" in rows[-1] and 'class="total"' in rows[-1]
     assert "地区未注明" in page  # the target without a region is not dropped
     assert f'<td class="num">{report.MISSING}</td>' in page  # its attainment rate is missing, not 0
+    assert '<td class="num">n = 1</td>' in page  # a rate on one assessable target is not published
     assert 'href="#region-530600"' in page
 
 

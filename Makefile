@@ -106,7 +106,8 @@ statistics: $(OBSERVATIONS) ## Load the official statistics into data/processed/
 
 $(OBSERVATIONS): $(STATISTICS) $(REFERENCE) $(CODE_STATISTICS) | $(STAMP) $(SNAPSHOT)
 	$(EDUGAP) statistics
-data/processed/observations.parquet data/processed/sources.csv data/processed/sources.parquet: $(OBSERVATIONS) ;
+data/processed/observations.parquet data/processed/sources.csv data/processed/sources.parquet \
+    data/processed/conflicts.csv data/processed/conflicts.parquet: $(OBSERVATIONS) ;
 
 validate: $(VALIDATION) ## Run the Great Expectations suites (errors stop the build)
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
+from . import conflicts
 from .atomic import bytes_writer, json_bytes, publish
 from .cli import step_command
 from .errors import InputError
@@ -115,6 +116,7 @@ def prepare_observations() -> Prepared:
         indicator_key=pl.coalesce("indicator_id", "indicator_as_published"),
         year_number=pl.col("year").cast(pl.Int64, strict=False),
         has_year=pl.when(pl.col("year").is_not_null()).then(pl.lit("true")).otherwise(pl.lit("false")))
+    frame = frame.with_columns(usable_has_year=pl.when(pl.col("usable") == "true").then(pl.col("has_year")))
     frame = _year_over_year(frame)
     located = (frame.select("_index", "observation_id")
                .join(_raw_observation_rows(), on="observation_id", how="left", maintain_order="left"))
@@ -235,7 +237,7 @@ def validate(targets_path: Path | None = None) -> list[dict]:
             continue
         prepared = prepare_observations() if name == "observations" else prepare_targets(data)
         entries += summarise(suite, run_suite(suite, prepared.frame, parameters), prepared, relative(data))
-    return entries
+    return entries + conflicts.validation_entries(load_sources())
 
 
 PAGE = """<!DOCTYPE html>

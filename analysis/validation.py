@@ -116,7 +116,6 @@ def prepare_observations() -> Prepared:
         indicator_key=pl.coalesce("indicator_id", "indicator_as_published"),
         year_number=pl.col("year").cast(pl.Int64, strict=False),
         has_year=pl.when(pl.col("year").is_not_null()).then(pl.lit("true")).otherwise(pl.lit("false")))
-    frame = frame.with_columns(usable_has_year=pl.when(pl.col("usable") == "true").then(pl.col("has_year")))
     frame = _year_over_year(frame)
     located = (frame.select("_index", "observation_id")
                .join(_raw_observation_rows(), on="observation_id", how="left", maintain_order="left"))

@@ -127,7 +127,7 @@ data/processed/assessments.parquet data/processed/context.csv data/processed/con
 datapackage: $(DATAPACKAGE) ## Describe data/processed as a Frictionless data package
 
 $(DATAPACKAGE): $(TARGETS) $(CANDIDATES) $(OBSERVATIONS) $(VALIDATION) $(ASSESSMENTS) $(SNAPSHOT) \
-    $(CODE_DATAPACKAGE) | $(STAMP)
+    CHANGELOG.md CITATION.cff $(CODE_DATAPACKAGE) | $(STAMP)
 	$(EDUGAP) datapackage
 
 notebooks: $(EXECUTED) ## Execute the step notebooks; the report links the executed copies

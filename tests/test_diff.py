@@ -107,11 +107,12 @@ def test_an_assessment_change_names_a_changed_target_or_else_the_method(tmp_path
 
 def test_identical_snapshots_have_no_change_and_a_column_added_since_is_not_a_change(tmp_path):
     old, _ = snapshots(tmp_path)
-    rows = pl.read_csv(old / "observations.csv", infer_schema=False)
-    same = write(tmp_path / "same", observations=rows.drop("unusable_reason", "set_aside_by").to_dicts(),
-                 targets=pl.read_csv(old / "targets.csv", infer_schema=False).to_dicts())
-    result = diff.compare(same, old)
-    assert result.sections["Figures added (+), removed (-), changed (~)"] == []
+    rows = pl.read_csv(old / "observations.csv", infer_schema=False).with_columns(  # one undated figure
+        usable=pl.when(pl.col("source_id") == "gone").then(pl.lit("false")).otherwise(pl.col("usable")),
+        unusable_reason=pl.when(pl.col("source_id") == "gone").then(pl.lit("year_not_stated")))
+    newer = write(tmp_path / "newer", observations=rows.to_dicts())
+    older = write(tmp_path / "older", observations=rows.drop("unusable_reason", "set_aside_by").to_dicts())
+    assert diff.compare(older, newer).sections["Figures added (+), removed (-), changed (~)"] == []
     text = diff.compare(old, old).text()
     assert text.count("(no change)") == 5 and "version 2026.11.0" in text
 

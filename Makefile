@@ -64,7 +64,7 @@ EXECUTED := $(patsubst notebooks/%.py,reports/_build/notebooks/%.ipynb,$(NOTEBOO
             $(foreach r,$(PLAN_REGIONS),reports/_build/notebooks/04_region_profile-$(r).ipynb)
 
 .PHONY: all help venv verify normalize register candidates statistics validate assess datapackage \
-        notebooks report test test-fast lint bench record clean distclean
+        notebooks report test test-fast lint bench record release clean distclean
 
 all: $(REPORT) $(DATAPACKAGE) $(EXECUTED) ## Build everything: verify, normalize, register, validate, assess, report
 
@@ -158,6 +158,9 @@ lint: | $(STAMP) ## ruff (configured in pyproject.toml)
 
 bench: | $(STAMP) ## National-scale benchmark: time and memory per stage (writes reports/benchmarks/)
 	$(PY) -m benchmarks.run
+
+release: | $(STAMP) ## Citable archive dist/edugap-<version>.tar.gz (clean tree, new version in CHANGELOG.md)
+	$(PY) -m analysis.release
 
 # FILE is read by the shell from the environment, never spliced into the recipe: a file name cannot run
 # a command. Globbing is off; several files are separated by spaces.

@@ -253,8 +253,12 @@ def _build_revision(revision: str, into: Path) -> Path:
                    check=True, capture_output=True)
     try:
         (worktree / ".venv").symlink_to(root / ".venv")
-        env = {k: v for k, v in os.environ.items() if k != "EDUGAP_ROOT"}
-        build = subprocess.run(["make", "--no-print-directory", "data/processed/datapackage.json"], cwd=worktree,
+        # The checkout's pyproject.toml is newer than the venv's stamp, so make would reinstall the package
+        # (pip install -e) from the temporary worktree and point the shared venv at it. Never: the stamps are
+        # taken as up to date (-o), and any pip install that still runs is a dry run.
+        env = {k: v for k, v in os.environ.items() if k != "EDUGAP_ROOT"} | {"PIP_DRY_RUN": "1"}
+        build = subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", "-o",
+                                ".venv/.system-packages", "data/processed/datapackage.json"], cwd=worktree,
                                capture_output=True, text=True, env=env)
         if build.returncode != 0:
             raise InputError(revision, f"building its processed data failed:\n{build.stdout[-2000:]}"

@@ -242,6 +242,19 @@ def conflict_table(observations: pl.DataFrame, resolutions: list[Resolution]) ->
     return pl.DataFrame(rows, schema=schema).sort(POINT)
 
 
+def resolved(directory: Path | None = None) -> list[dict]:
+    """Every conflict with its resolution, from data/processed/conflicts.csv (or ``directory``), for the report's
+    data-quality section: one dict per conflict in CONFLICT_COLUMNS, ``sources_confirming``,
+    ``sources_set_aside`` and ``values_set_aside`` split into lists."""
+    path = (directory or processed_dir()) / "conflicts.csv"
+    if not path.exists():
+        return []
+    table = pl.read_csv(path, schema_overrides={"region_code": pl.String, "year": pl.Int64, "value": pl.Float64,
+                                                "values_set_aside": pl.String})
+    lists = ("sources_confirming", "sources_set_aside", "values_set_aside")
+    return [row | {c: (row[c] or "").split(";") if row[c] else [] for c in lists} for row in table.iter_rows(named=True)]
+
+
 def stale(resolutions: list[Resolution], conflicts: pl.DataFrame) -> list[Resolution]:
     """Resolutions with no conflict to settle (``conflicts``: the conflict table built from the same data)."""
     live = {point_key(*row) for row in conflicts.select(POINT).iter_rows()}

@@ -194,6 +194,17 @@ def stamp(version: str, on: str, raw_hash: str) -> tuple[str, str]:
     return text, citation
 
 
+def snapshot_info(raw_hash: str | None = None) -> dict:
+    """What the report's title block and footer show: the version label the build carries (``2026.11.0``, or
+    ``2026.11.0+unreleased``), the newest release's version, date and raw hash, its changelog entry, and the
+    text under 'Unreleased' (empty when nothing is pending)."""
+    entries = read_changelog()
+    newest = newest_release(entries)
+    pending = unreleased(entries)
+    return {"label": check(raw_hash), "version": newest.version, "date": newest.date, "raw_hash": newest.raw_hash,
+            "entry": newest.text, "unreleased": pending.text if pending and pending.has_changes else ""}
+
+
 def entry_text(version: str) -> str:
     """The changelog entry of one version, as written (for the release archive and the report)."""
     for entry in read_changelog():

@@ -236,3 +236,16 @@ def test_every_shipped_resolution_settles_a_conflict_the_build_would_otherwise_s
         with pytest.raises(InputError, match=f"sources disagree on region {resolutions[0].region_code}, indicator "
                                              f"{resolutions[0].indicator_id}, year {resolutions[0].year}"):
             statistics.build()
+
+
+def test_the_report_gets_every_conflict_with_its_resolution(tree):
+    write_snapshot(tree, [source("src-a"), source("src-b", "compiled-dataset"), source("src-c")],
+                   [figure("src-a", "91.8"), figure("src-b", "92.8"), figure("src-c", "91.8")],
+                   [resolution("src-a", "src-b")])
+    assert statistics.main() == 0
+    [listed] = conflicts.resolved()
+    assert (listed["region_code"], listed["year"], listed["value"], listed["source_that_stands"]) == \
+        (CITY, 2021, 91.8, "src-a")
+    assert (listed["sources_confirming"], listed["sources_set_aside"], listed["values_set_aside"]) == \
+        (["src-c"], ["src-b"], ["92.8"])
+    assert listed["reason"] == "the official page stands" and listed["reviewed_on"] == "2026-11-25"

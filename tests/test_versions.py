@@ -110,3 +110,12 @@ def test_the_shipped_changelog_describes_the_shipped_raw_data():
     label = versions.check()
     newest, _, recorded = versions.snapshot_version()
     assert label == newest if recorded == versions.current_raw_hash() else label == f"{newest}+unreleased"
+
+
+def test_snapshot_info_gives_the_report_its_version_block(tree):
+    write(tree, changelog("## Unreleased\n\n- added a figure\n", version("2026.11.0", "2026-11-25", HASH_A)))
+    info = versions.snapshot_info(HASH_B)
+    assert (info["label"], info["version"], info["date"], info["raw_hash"]) == \
+        ("2026.11.0+unreleased", "2026.11.0", "2026-11-25", HASH_A)
+    assert info["entry"].startswith("## 2026.11.0 (2026-11-25)") and "- added a figure" in info["unreleased"]
+    assert versions.snapshot_info(HASH_A)["label"] == "2026.11.0"

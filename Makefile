@@ -160,7 +160,7 @@ bench: | $(STAMP) ## National-scale benchmark: time and memory per stage (writes
 	$(PY) -m benchmarks.run
 
 release: | $(STAMP) ## Citable archive dist/edugap-<version>.tar.gz (clean tree, new version in CHANGELOG.md)
-	$(PY) -m analysis.release
+	$(EDUGAP) release
 
 # FILE is read by the shell from the environment, never spliced into the recipe: a file name cannot run
 # a command. Globbing is off; several files are separated by spaces.

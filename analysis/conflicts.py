@@ -30,8 +30,8 @@ from pathlib import Path
 import polars as pl
 
 from .errors import InputError
-from .paths import processed_dir, raw_dir, relative
-from .tables import read_raw_csv
+from .paths import raw_dir, relative
+from .tables import read_raw_csv, read_table, table_path
 
 RESOLUTION_COLUMNS = ["region_code", "indicator_id", "year", "source_that_stands", "sources_set_aside", "reason",
                       "reviewed_by", "reviewed_on"]
@@ -246,11 +246,9 @@ def resolved(directory: Path | None = None) -> list[dict]:
     """Every conflict with its resolution, from data/processed/conflicts.csv (or ``directory``), for the report's
     data-quality section: one dict per conflict in CONFLICT_COLUMNS, ``sources_confirming``,
     ``sources_set_aside`` and ``values_set_aside`` split into lists."""
-    path = (directory or processed_dir()) / "conflicts.csv"
-    if not path.exists():
+    if not table_path("conflicts", directory=directory).exists():
         return []
-    table = pl.read_csv(path, schema_overrides={"region_code": pl.String, "year": pl.Int64, "value": pl.Float64,
-                                                "values_set_aside": pl.String})
+    table = read_table("conflicts", directory)
     lists = ("sources_confirming", "sources_set_aside", "values_set_aside")
     return [row | {c: (row[c] or "").split(";") if row[c] else [] for c in lists} for row in table.iter_rows(named=True)]
 
@@ -273,10 +271,9 @@ def validation_entries(sources: dict[str, dict], directory: Path | None = None) 
 
     Reads the processed conflicts table (the statistics step has already stopped on any unresolved conflict).
     """
-    path = (directory or processed_dir()) / "conflicts.csv"
-    if not path.exists():
+    if not table_path("conflicts", directory=directory).exists():
         return []
-    table = pl.read_csv(path, schema_overrides={"region_code": pl.String, "year": pl.Int64})
+    table = read_table("conflicts", directory)
     failing = [{"file": relative(resolutions_path()), "row": r.row, "column": "year", "value": r.key}
                for r in stale(load_resolutions(sources), table)]
     return [{"suite": "conflicts", "expectation": "resolution_not_stale",

@@ -28,9 +28,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
 import polars as pl
 
-from .errors import InputError, command
+from .cli import step_command
+from .errors import InputError
 from .paths import project_root
 
 TARGET_FIELDS = ["region_code", "indicator_id", "target_kind", "comparator", "value", "value_high", "unit",
@@ -256,7 +258,9 @@ def _build_revision(revision: str, into: Path) -> Path:
         # The checkout's pyproject.toml is newer than the venv's stamp, so make would reinstall the package
         # (pip install -e) from the temporary worktree and point the shared venv at it. Never: the stamps are
         # taken as up to date (-o), and any pip install that still runs is a dry run.
-        env = {k: v for k, v in os.environ.items() if k != "EDUGAP_ROOT"} | {"PIP_DRY_RUN": "1"}
+        # and the console script (edugap) imports the installed package: the revision runs its own code.
+        env = {k: v for k, v in os.environ.items() if k != "EDUGAP_ROOT"} | {"PIP_DRY_RUN": "1",
+                                                                          "PYTHONPATH": str(worktree)}
         build = subprocess.run(["make", "--no-print-directory", "-o", ".venv/.installed", "-o",
                                 ".venv/.system-packages", "data/processed/datapackage.json"], cwd=worktree,
                                capture_output=True, text=True, env=env)
@@ -284,15 +288,13 @@ def resolve_side(spec: str) -> Iterator[Path]:
             yield _build_revision(spec, Path(tmp))
 
 
-@command
-def main(args: list[str]) -> int:
-    if len(args) != 2:
-        print(__doc__, file=sys.stderr)
-        return 2
-    old, new = args
+@step_command("diff")
+@click.argument("old")
+@click.argument("new")
+def main(old: str, new: str) -> None:
+    """What changed between two snapshots OLD and NEW (git revisions, release archives or processed directories)."""
     with resolve_side(old) as old_dir, resolve_side(new) as new_dir:
         sys.stdout.write(compare(old_dir, new_dir, old, new).text())
-    return 0
 
 
 if __name__ == "__main__":

@@ -21,14 +21,18 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import subprocess
 import sys
 import tarfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
+import click
+
 from .atomic import write_bytes_atomic
-from .errors import InputError, command
+from .cli import step_command
+from .errors import InputError
 from .paths import processed_dir, project_root, relative
 from .versions import check as checked_version
 from .versions import entry_text, snapshot_version
@@ -90,7 +94,7 @@ def members(root: Path, version: str) -> dict[str, bytes]:
 
 def archive_bytes(files: dict[str, bytes], version: str, released: str) -> bytes:
     """A .tar.gz with sorted members and fixed metadata: the same files always give the same bytes."""
-    mtime = int(datetime.fromisoformat(released).replace(tzinfo=timezone.utc).timestamp())
+    mtime = int(datetime.fromisoformat(released).replace(tzinfo=UTC).timestamp())
     tar_buffer = io.BytesIO()
     with tarfile.open(fileobj=tar_buffer, mode="w", format=tarfile.PAX_FORMAT) as tar:
         for name in sorted(files):
@@ -115,14 +119,19 @@ def write_archive(dist: Path | None = None) -> Path:
 
 def build(root: Path | None = None) -> None:
     """Everything the archive holds: the report, the validation page and the data package."""
-    result = subprocess.run(["make", "--no-print-directory", "all"], cwd=root or project_root())
+    root = root or project_root()
+    # the console script imports the installed package; the tree being released must run its own code
+    env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run(["make", "--no-print-directory", "all"], cwd=root, env=env)
     if result.returncode != 0:
         raise InputError("make all", "the build failed (see above); nothing was released")
 
 
-@command
-def main(args: list[str]) -> int:
-    dist = Path(args[args.index("--dist") + 1]) if "--dist" in args else None
+@step_command("release")
+@click.option("--dist", type=click.Path(file_okay=False), help="write the archive here instead of dist/")
+def main(dist: str | None) -> None:
+    """Write the citable archive dist/edugap-<version>.tar.gz of the newest version in CHANGELOG.md."""
+    dist = Path(dist) if dist else None
     check_clean()
     release_version(dist)  # refuse before spending minutes on a build
     build()
@@ -130,7 +139,6 @@ def main(args: list[str]) -> int:
     path = write_archive(dist)
     print(f"released {relative(path)} ({path.stat().st_size} bytes, sha256 "
           f"{hashlib.sha256(path.read_bytes()).hexdigest()})")
-    return 0
 
 
 if __name__ == "__main__":

@@ -30,7 +30,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .errors import InputError, command
+import click
+
+from .cli import StepGroup
+from .errors import InputError
 from .paths import project_root, raw_dir, relative
 from .snapshot import snapshot_hash, verify_all
 
@@ -213,23 +216,28 @@ def entry_text(version: str) -> str:
     raise InputError(relative(changelog_path()), f"no entry for version {version}")
 
 
-@command
-def main(args: list[str]) -> int:
-    if args[:1] == ["stamp"] and len(args) in (2, 3):
-        from .atomic import write_text_atomic
-        on = args[2] if len(args) == 3 else date.today().isoformat()
-        changelog, citation = stamp(args[1], on, current_raw_hash())
-        write_text_atomic(changelog_path(), changelog)
-        write_text_atomic(citation_path(), citation)
-        print(f"stamped version {args[1]} ({on}) in {relative(changelog_path())} and {relative(citation_path())}")
-        return 0
-    if args:
-        print(__doc__, file=sys.stderr)
-        return 2
-    label = check()
-    version, released, raw_hash = snapshot_version()
-    print(f"data snapshot version {label} (newest release {version} of {released}, raw snapshot {raw_hash[:12]})")
-    return 0
+@click.group("version", cls=StepGroup, invoke_without_command=True)
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """The data snapshot's version (CHANGELOG.md): check it and print it; `stamp` names a new one."""
+    if ctx.invoked_subcommand is None:
+        label = check()
+        version, released, raw_hash = snapshot_version()
+        print(f"data snapshot version {label} (newest release {version} of {released}, raw snapshot {raw_hash[:12]})")
+
+
+@main.command("stamp")
+@click.argument("version")
+@click.argument("on", required=False)
+def stamp_command(version: str, on: str | None) -> None:
+    """Turn 'Unreleased' into VERSION (YYYY.MM.N) dated ON (YYYY-MM-DD, default today); update CITATION.cff."""
+    from .atomic import write_text_atomic
+
+    on = on or date.today().isoformat()
+    changelog, citation = stamp(version, on, current_raw_hash())
+    write_text_atomic(changelog_path(), changelog)
+    write_text_atomic(citation_path(), citation)
+    print(f"stamped version {version} ({on}) in {relative(changelog_path())} and {relative(citation_path())}")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import pytest
 from analysis import assess as engine
 from analysis import conflicts, statistics
 from analysis.errors import InputError
+from analysis.reference import load_indicators, load_regions
 from analysis.snapshot import record
 
 STATS = "data/raw/statistics"
@@ -67,7 +68,7 @@ def test_a_new_conflict_stops_the_build_naming_region_indicator_year_sources_and
             "src-b gives 82 (row 3)") in error.detail
     assert f"{STATS}/resolutions.csv" in error.detail
 
-    assert statistics.main() == 1
+    assert statistics.main([]) == 1
     assert capsys.readouterr().err.startswith(f"error: {STATS}/observations.csv, row 2, column 'value': sources "
                                               "disagree")
     assert {p.name: p.read_bytes() for p in processed.iterdir()} == before  # nothing written
@@ -142,7 +143,7 @@ def test_a_resolution_that_leaves_a_disagreement_is_an_error(tree):
 def test_a_stale_resolution_is_reported_and_not_applied(tree, capsys):
     write_snapshot(tree, [source("src-a"), source("src-b")], [figure("src-a", "91.8"), figure("src-b", "91.8")],
                    [resolution("src-a", "src-b")])
-    assert statistics.main() == 0
+    assert statistics.main([]) == 0
     err = capsys.readouterr().err
     assert f"warning: {STATS}/resolutions.csv, row 2: the resolution for region {CITY}, indicator {RATE}, year " \
            "2021 is stale" in err
@@ -157,7 +158,7 @@ def test_a_stale_resolution_is_reported_and_not_applied(tree, capsys):
 def test_a_settling_resolution_passes_the_stale_check(tree):
     write_snapshot(tree, [source("src-a"), source("src-b")], [figure("src-a", "91.8"), figure("src-b", "92.8")],
                    [resolution("src-a", "src-b")])
-    assert statistics.main() == 0
+    assert statistics.main([]) == 0
     [entry] = conflicts.validation_entries(statistics.load_sources())
     assert entry["passed"] and entry["failing"] == []
 
@@ -205,7 +206,7 @@ def test_a_figure_whose_period_is_not_stated_is_kept_shown_and_never_used(tree):
 
 
 def _assess(observations: pl.DataFrame, **target_fields):
-    indicators, regions = (pl.DataFrame(rows) for rows in engine.load_reference())
+    indicators, regions = list(load_indicators().values()), list(load_regions().values())
     target = dict(target_id="T900-001", document_id="900-test", region_code=CITY, indicator_id=RATE,
                   target_kind="level", comparator=">=", value=None, value_high=None, unit="%", target_year=None,
                   baseline_value=None, baseline_year=None, plan_period_start=2021, plan_period_end=2025, quote="")
@@ -242,7 +243,7 @@ def test_the_report_gets_every_conflict_with_its_resolution(tree):
     write_snapshot(tree, [source("src-a"), source("src-b", "compiled-dataset"), source("src-c")],
                    [figure("src-a", "91.8"), figure("src-b", "92.8"), figure("src-c", "91.8")],
                    [resolution("src-a", "src-b")])
-    assert statistics.main() == 0
+    assert statistics.main([]) == 0
     [listed] = conflicts.resolved()
     assert (listed["region_code"], listed["year"], listed["value"], listed["source_that_stands"]) == \
         (CITY, 2021, 91.8, "src-a")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import tarfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -64,7 +64,7 @@ def test_two_releases_of_one_commit_are_byte_identical(repo, tmp_path):
     assert [n.removeprefix(prefix) for n in names] == [
         "CHANGELOG-entry.md", "CITATION.cff", "SHA256SUMS", "data/processed/datapackage.json",
         "data/processed/observations.csv", "reports/_site/index.html", "reports/validation.html"]
-    epoch = int(datetime(2026, 11, 25, tzinfo=timezone.utc).timestamp())
+    epoch = int(datetime(2026, 11, 25, tzinfo=UTC).timestamp())
     assert {(i.mtime, i.uid, i.gid, i.uname, i.gname, i.mode) for i in infos} == {(epoch, 0, 0, "", "", 0o644)}
     assert data[prefix + "CHANGELOG-entry.md"].decode().startswith(f"## {VERSION} ({RELEASED})\n")
     sums = data[prefix + "SHA256SUMS"].decode().splitlines()

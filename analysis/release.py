@@ -120,6 +120,9 @@ def write_archive(dist: Path | None = None) -> Path:
 def build(root: Path | None = None) -> None:
     """Everything the archive holds: the report, the validation page and the data package."""
     root = root or project_root()
+    # The report's footer names the git commit, which make does not track: render it afresh, so the archive
+    # never carries a report that names an earlier commit.
+    (root / REPORT_FILES[0]).unlink(missing_ok=True)
     # the console script imports the installed package; the tree being released must run its own code
     env = os.environ | {"PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(["make", "--no-print-directory", "all"], cwd=root, env=env)

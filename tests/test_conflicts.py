@@ -220,25 +220,6 @@ def _assess_one(observations: pl.DataFrame, **target_fields) -> dict:
     return assessments.row(0, named=True)
 
 
-# ---------------------------------------------------------------- the shipped snapshot (derived from its inputs)
-
-def test_every_shipped_resolution_settles_a_conflict_the_build_would_otherwise_stop_on(tree):
-    resolutions = conflicts.load_resolutions(statistics.load_sources())
-    tables = statistics.build()
-    assert conflicts.stale(resolutions, tables["conflicts"]) == []
-    set_aside = tables["observations"].filter(pl.col("unusable_reason") == conflicts.SET_ASIDE)
-    assert sorted(zip(set_aside["set_aside_by"], set_aside["source_id"])) == \
-        sorted((r.key, s) for r in resolutions for s in r.set_aside)
-    path = tree / STATS / "resolutions.csv"
-    header = path.read_text(encoding="utf-8").splitlines()[0]
-    path.write_text(header + "\n", encoding="utf-8")
-    record(path)
-    if resolutions:
-        with pytest.raises(InputError, match=f"sources disagree on region {resolutions[0].region_code}, indicator "
-                                             f"{resolutions[0].indicator_id}, year {resolutions[0].year}"):
-            statistics.build()
-
-
 def test_the_report_gets_every_conflict_with_its_resolution(tree):
     write_snapshot(tree, [source("src-a"), source("src-b", "compiled-dataset"), source("src-c")],
                    [figure("src-a", "91.8"), figure("src-b", "92.8"), figure("src-c", "91.8")],

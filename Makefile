@@ -64,7 +64,7 @@ EXECUTED := $(patsubst notebooks/%.py,reports/_build/notebooks/%.ipynb,$(NOTEBOO
             $(foreach r,$(PLAN_REGIONS),reports/_build/notebooks/04_region_profile-$(r).ipynb)
 
 .PHONY: all help venv verify normalize register candidates statistics validate assess datapackage \
-        notebooks report test test-fast lint bench record clean distclean
+        notebooks report test test-fast lint bench record release clean distclean
 
 all: $(REPORT) $(DATAPACKAGE) $(EXECUTED) ## Build everything: verify, normalize, register, validate, assess, report
 
@@ -106,7 +106,8 @@ statistics: $(OBSERVATIONS) ## Load the official statistics into data/processed/
 
 $(OBSERVATIONS): $(STATISTICS) $(REFERENCE) $(CODE_STATISTICS) | $(STAMP) $(SNAPSHOT)
 	$(EDUGAP) statistics
-data/processed/observations.parquet data/processed/sources.csv data/processed/sources.parquet: $(OBSERVATIONS) ;
+data/processed/observations.parquet data/processed/sources.csv data/processed/sources.parquet \
+    data/processed/conflicts.csv data/processed/conflicts.parquet: $(OBSERVATIONS) ;
 
 validate: $(VALIDATION) ## Run the Great Expectations suites (errors stop the build)
 
@@ -126,7 +127,7 @@ data/processed/assessments.parquet data/processed/context.csv data/processed/con
 datapackage: $(DATAPACKAGE) ## Describe data/processed as a Frictionless data package
 
 $(DATAPACKAGE): $(TARGETS) $(CANDIDATES) $(OBSERVATIONS) $(VALIDATION) $(ASSESSMENTS) $(SNAPSHOT) \
-    $(CODE_DATAPACKAGE) | $(STAMP)
+    CHANGELOG.md CITATION.cff $(CODE_DATAPACKAGE) | $(STAMP)
 	$(EDUGAP) datapackage
 
 notebooks: $(EXECUTED) ## Execute the step notebooks; the report links the executed copies
@@ -157,6 +158,9 @@ lint: | $(STAMP) ## ruff (configured in pyproject.toml)
 
 bench: | $(STAMP) ## National-scale benchmark: time and memory per stage (writes reports/benchmarks/)
 	$(PY) -m benchmarks.run
+
+release: | $(STAMP) ## Citable archive dist/edugap-<version>.tar.gz (clean tree, new version in CHANGELOG.md)
+	$(EDUGAP) release
 
 # FILE is read by the shell from the environment, never spliced into the recipe: a file name cannot run
 # a command. Globbing is off; several files are separated by spaces.

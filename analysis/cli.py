@@ -31,6 +31,9 @@ COMMANDS = {
     "datapackage": ("analysis.datapackage", "main", "Describe data/processed as a Frictionless data package."),
     "notebook": ("analysis.notebooks", "main", "Execute a step notebook and keep the executed copy."),
     "report": ("analysis.report.render", "main", "Render the HTML report (Quarto if installed, else Jupyter)."),
+    "version": ("analysis.versions", "main", "Check and print the data snapshot's version (CHANGELOG.md)."),
+    "diff": ("analysis.diff", "main", "What changed between two snapshots (revisions, archives, directories)."),
+    "release": ("analysis.release", "main", "Write the citable archive dist/edugap-<version>.tar.gz."),
 }
 
 

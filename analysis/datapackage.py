@@ -1,6 +1,16 @@
 """``data/processed/datapackage.json``: a Frictionless Data Package (v1) describing every processed file,
-so the processed dataset can be cited and checked on its own: path, format, bytes, sha256, and for tables
-the schema (field names and types). No timestamps: the same files give the same bytes.
+so the processed dataset can be cited and checked on its own: the snapshot version (CHANGELOG.md), and per
+file path, format, bytes, sha256, and for CSV tables the schema (field names and types). No timestamps: the
+same files give the same bytes. ``frictionless validate data/processed/datapackage.json`` passes.
+
+Two choices made so that the reference validator (Frictionless 5) can check every resource:
+
+* A Parquet twin is described as a file (``"type": "file"``: bytes and sha256, which Frictionless checks),
+  not as a table. Frictionless 5 reads Parquet through pandas, which turns a null integer (a missing year)
+  into NaN and then rejects it as "not an integer", and it never counts a Parquet file's bytes. The twin has
+  the same rows, columns and types as its CSV, whose schema the package declares (the tests check both).
+* ``summary`` has no primary key: one of its rows groups the targets of a plan that names no region, so its
+  ``region_code`` is empty (and ``ALL`` is the total). ``region_code`` is declared unique instead.
 
 Command line::
 
@@ -22,6 +32,7 @@ from .cli import step_command
 from .errors import InputError
 from .paths import processed_dir, raw_dir, relative
 from .snapshot import sha256_bytes, snapshot_hash, verify_all
+from .versions import check as checked_version
 
 DESCRIPTOR = "datapackage.json"
 FORMATS = {  # suffix -> (format, mediatype, text encoding or None)
@@ -32,18 +43,23 @@ FORMATS = {  # suffix -> (format, mediatype, text encoding or None)
 DESCRIPTIONS = {
     "targets": "The target register: one row per quantitative commitment, with its verbatim quote and offsets.",
     "observations": "Official figures (actuals), one per source, region, indicator and year; usable=false rows "
-                    "lack a reference year or failed validation and are never used as actuals.",
+                    "(unusable_reason: year_not_stated, period_not_stated, or set_aside by the reviewed resolution "
+                    "named in set_aside_by) are shown but never used as actuals or context.",
+    "conflicts": "Every point (region, indicator, year) at which sources disagreed, the figure that stands, the "
+                 "sources set aside and the reviewed reason (data/raw/statistics/resolutions.csv).",
     "sources": "Where every figure comes from: publisher, URL, dates, kind and where the figure stands.",
     "assessments": "One assessment per target: status, method, actual, baseline, gap (positive = better than "
                    "target), attainment, progress ratio, reason and caveat (notes of the observations used).",
     "context": "Parent regions' figures shown beside a target as labelled context; never a region's actual.",
     "summary": "Per region and ALL: targets, assessable, counts by status, 达标率 (achieved ÷ assessable), "
-               "coverage (assessable ÷ targets).",
+               "coverage (assessable ÷ targets). An empty region_code groups the targets of a plan that names "
+               "no region; ALL is the total.",
     "candidates": "Numeric candidates found in the normalized texts, for the register's review.",
     "validation_summary": "Results of the validation suites (expectation, severity, passed, failing cells).",
 }
 PRIMARY_KEYS = {"targets": ["target_id"], "observations": ["observation_id"], "sources": ["source_id"],
-                "assessments": ["target_id"], "summary": ["region_code"]}
+                "assessments": ["target_id"]}
+UNIQUE_FIELDS = {"summary": ["region_code"]}  # unique, but one value is empty: not a primary key
 LICENSE = {
     "name": "notspecified",
     "title": "License note: the figures are quoted from the official publications listed under sources, whose "
@@ -99,7 +115,9 @@ def table_schema(path: Path) -> dict:
     else:
         frame = pl.read_csv(path, infer_schema=False) if header else pl.DataFrame()
         types = {name: _infer_csv_type(name, frame[name]) for name in header}
-    schema = {"fields": [{"name": name, "type": types[name]} for name in header]}
+    unique = UNIQUE_FIELDS.get(path.stem, [])
+    schema = {"fields": [{"name": name, "type": types[name]} | ({"constraints": {"unique": True}} if name in unique
+                                                                 else {}) for name in header]}
     key = PRIMARY_KEYS.get(path.stem)
     if key and all(k in header for k in key):
         schema["primaryKey"] = key
@@ -115,11 +133,15 @@ def resource(path: Path) -> dict:
         entry["encoding"] = encoding
     if path.stem in DESCRIPTIONS:
         entry["description"] = DESCRIPTIONS[path.stem]
-    if fmt in ("csv", "parquet"):
+    if fmt == "parquet":
+        table_schema(path)  # a twin whose columns differ from its CSV is an error
+        entry["type"] = "file"
+        entry["description"] = (f"Parquet twin of {path.stem}.csv: the same rows and columns, typed as in the schema "
+                                f"of {path.stem}.csv. " + entry.get("description", ""))
+    elif fmt == "csv":
         entry["profile"] = "tabular-data-resource"
         entry["schema"] = table_schema(path)
-        if fmt == "csv":
-            entry["dialect"] = {"delimiter": ",", "lineTerminator": "\n", "header": True}
+        entry["dialect"] = {"delimiter": ",", "lineTerminator": "\n", "header": True}
     return entry
 
 
@@ -150,7 +172,8 @@ def processed_files(directory: Path) -> list[Path]:
                   if p.is_file() and p.suffix in FORMATS and not p.name.startswith(".") and p.name != DESCRIPTOR)
 
 
-def describe(directory: Path | None = None) -> dict:
+def describe(directory: Path | None = None, version: str | None = None, raw_hash: str | None = None) -> dict:
+    """The descriptor; ``version``: the snapshot version (:func:`analysis.versions.check`), omitted if None."""
     directory = directory or processed_dir()
     files = processed_files(directory)
     if not files:
@@ -158,6 +181,7 @@ def describe(directory: Path | None = None) -> dict:
     return {
         "profile": "data-package",
         "name": "edugap-processed",
+        **({"version": version} if version else {}),
         "title": "edugap: targets of Chinese regional education action plans, official figures and gap assessments",
         "description": "Processed tables of the edugap project. Every target is proven by a verbatim quote of its "
                        "plan; every figure cites its source; assessments follow GUIDE.md §3 (SDG-monitoring "
@@ -165,14 +189,16 @@ def describe(directory: Path | None = None) -> dict:
         "keywords": ["education", "China", "policy targets", "SDG monitoring", "gap analysis"],
         "licenses": [LICENSE],
         "sources": package_sources(directory),
-        "raw_snapshot_sha256": snapshot_hash(verify_all(raw_dir())),
+        "raw_snapshot_sha256": raw_hash or snapshot_hash(verify_all(raw_dir())),
         "resources": [resource(p) for p in files],
     }
 
 
 def run() -> dict:
-    """The step: describe every processed file, write datapackage.json."""
-    package = describe()
+    """The step: check the snapshot version (CHANGELOG.md), describe every processed file, write
+    datapackage.json."""
+    raw_hash = snapshot_hash(verify_all(raw_dir()))
+    package = describe(version=checked_version(raw_hash), raw_hash=raw_hash)
     write_json_atomic(processed_dir() / DESCRIPTOR, package)
     return package
 
@@ -181,7 +207,8 @@ def run() -> dict:
 def main() -> None:
     """Describe data/processed as a Frictionless data package (datapackage.json)."""
     package = run()
-    print(f"described {len(package['resources'])} resources -> {relative(processed_dir() / DESCRIPTOR)}")
+    print(f"described {len(package['resources'])} resources, version {package['version']} -> "
+          f"{relative(processed_dir() / DESCRIPTOR)}")
 
 
 if __name__ == "__main__":

@@ -68,13 +68,23 @@ TABLES = {t.name: t for t in [
                 ("status", S, "registered, dismissed or uncovered"), ("sentence", S)),
           ("document_id", "start", "end"), parquet=False),
     Table("observations", "Official figures (actuals), one per source, region, indicator and year; usable=false "
-          "rows lack a reference year or failed validation and are never used as actuals.",
+          "rows (unusable_reason: year_not_stated, period_not_stated, or set_aside by the reviewed resolution "
+          "named in set_aside_by) are shown but never used as actuals or context.",
           _cols(("observation_id", S, "<source_id>:<region_code>:<indicator>:<year>"), ("region_code", S),
                 ("region_name", S), ("indicator_as_published", S, "as the source writes it"),
                 ("indicator_id", S, "catalogue indicator; empty = context only"), ("year", INT, "reference year"),
                 ("value", F), ("unit", S), ("source_id", S), ("source_kind", S, "vocabulary.SOURCE_KINDS"),
-                ("note", S), ("usable", B, "may be used as an actual or context point")),
+                ("note", S), ("usable", B, "may be used as an actual or context point"),
+                ("unusable_reason", S, "year_not_stated, period_not_stated or set_aside; empty when usable"),
+                ("set_aside_by", S, "<region_code>:<indicator_id>:<year> of the resolution that set it aside")),
           ("observation_id",)),
+    Table("conflicts", "Every point (region, indicator, year) at which sources disagreed, the figure that stands, "
+          "the sources set aside and the reviewed reason (data/raw/statistics/resolutions.csv).",
+          _cols(("region_code", S), ("indicator_id", S), ("year", INT), ("value", F, "the figure that stands"),
+                ("source_that_stands", S), ("sources_confirming", S, "';'-separated: other sources giving it"),
+                ("sources_set_aside", S, "';'-separated"), ("values_set_aside", S, "';'-separated, same order"),
+                ("reason", S, "why, on the evidence"), ("reviewed_by", S), ("reviewed_on", S, "YYYY-MM-DD")),
+          ("region_code", "indicator_id", "year")),
     Table("sources", "Where every figure comes from: publisher, URL, dates, kind and where the figure stands.",
           _cols(("source_id", S), ("title", S), ("publisher", S), ("url", S), ("published", S), ("accessed", S),
                 ("kind", S, "vocabulary.SOURCE_KINDS"), ("where_the_figures_stand", S)),
@@ -103,7 +113,7 @@ TABLES = {t.name: t for t in [
                 ("targets", INT), ("assessable", INT), ("achieved", INT), ("not_achieved", INT), ("on_track", INT),
                 ("off_track", INT, "needs acceleration + limited progress + moving away"), ("insufficient_data", INT),
                 ("attainment_rate", F, "achieved ÷ assessable"), ("coverage", F, "assessable ÷ targets")),
-          ("region_code",)),
+          ()),  # region_code is unique but empty for a plan naming no region: not a primary key
 ]}
 
 

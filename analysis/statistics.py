@@ -2,7 +2,9 @@
 data/processed/observations.{csv,parquet} and sources.{csv,parquet}.
 
 Every bad cell stops the build with an :class:`InputError` naming file, row and column, before anything
-is written. A figure whose source gives no reference year is kept, but marked ``usable = false``.
+is written. A figure whose source gives no reference year, or whose note says its period is not stated, is
+kept but marked ``usable = false`` (with ``unusable_reason``). Two sources that disagree on one point are
+settled by a reviewed resolution or stop the build (:mod:`analysis.conflicts`).
 
 Command line::
 
@@ -13,10 +15,12 @@ from __future__ import annotations
 
 import re
 import sys
+from datetime import date
 from pathlib import Path
 
 import polars as pl
 
+from . import conflicts
 from .cli import step_command
 from .errors import InputError
 from .paths import raw_dir, relative
@@ -29,11 +33,16 @@ OBSERVATION_COLUMNS = ["region_code", "region_name", "indicator_as_published", "
 SOURCE_COLUMNS = ["source_id", "title", "publisher", "url", "published", "accessed", "kind",
                   "where_the_figures_stand"]
 PROCESSED_COLUMNS = ["observation_id", "region_code", "region_name", "indicator_as_published", "indicator_id",
-                     "year", "value", "unit", "source_id", "source_kind", "note", "usable"]
+                     "year", "value", "unit", "source_id", "source_kind", "note", "usable", "unusable_reason",
+                     "set_aside_by"]
+# Why a figure is kept but never used as an actual or a context point.
+YEAR_NOT_STATED, PERIOD_NOT_STATED = "year_not_stated", "period_not_stated"
+# A note containing this phrase (any case) marks a figure whose period the source does not state.
+PERIOD_NOT_STATED_NOTE = "period not stated"
 
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 YEAR = re.compile(r"\d{4}")
-DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")  # YYYY, YYYY-MM or YYYY-MM-DD: the precision the source gives
 FORMULA_STARTS = ("=", "+", "-", "@")
 
 
@@ -43,6 +52,19 @@ def observations_path() -> Path:
 
 def sources_path() -> Path:
     return raw_dir() / "statistics" / "sources.csv"
+
+
+def is_partial_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real year, month or day: a source dated only to the month keeps
+    that precision, and no day is invented."""
+    if not DATE.fullmatch(text):
+        return False
+    year, *rest = (int(part) for part in text.split("-"))
+    try:
+        date(year, *(rest + [1] * (2 - len(rest))))
+    except ValueError:
+        return False
+    return True
 
 
 def _reject_formulas(name: str, row: dict) -> None:
@@ -70,9 +92,9 @@ def load_sources() -> dict[str, dict]:
         if row["kind"] not in SOURCE_KINDS:
             raise InputError(name, f"kind {row['kind']!r} is not one of {SOURCE_KINDS}", column="kind", **where)
         for column in ("published", "accessed"):
-            if row[column] and not DATE.fullmatch(row[column]):
-                raise InputError(name, f"{column} {row[column]!r} is not a date written YYYY-MM-DD "
-                                 "(leave it empty if unknown)", column=column, **where)
+            if row[column] and not is_partial_date(row[column]):
+                raise InputError(name, f"{column} {row[column]!r} is not a date written YYYY-MM-DD, YYYY-MM or "
+                                 "YYYY (as precise as the source; leave it empty if unknown)", column=column, **where)
         sources[row["source_id"]] = row
     return sources
 
@@ -118,10 +140,18 @@ def observation_key(row: dict) -> str:
 
 
 def load_observations() -> pl.DataFrame:
-    """Checked observations with ``observation_id``, ``source_kind``, ``usable`` and ``_row`` (raw spreadsheet row)."""
+    """Checked observations with ``observation_id``, ``source_kind``, ``usable``, ``unusable_reason``,
+    ``set_aside_by`` and ``_row`` (raw spreadsheet row); conflicts between sources are settled by the reviewed
+    resolutions, or stop the build."""
+    sources = load_sources()
+    return conflicts.apply(checked_observations(sources), conflicts.load_resolutions(sources))
+
+
+def checked_observations(sources: dict[str, dict] | None = None) -> pl.DataFrame:
+    """Every raw figure, checked, before conflicts are settled: ``usable`` says only whether it is dated."""
     path = observations_path()
     name = relative(path)
-    regions, indicators, sources = load_regions(), load_indicators(), load_sources()
+    regions, indicators, sources = load_regions(), load_indicators(), sources or load_sources()
     rows = read_raw_csv(path, OBSERVATION_COLUMNS)
     seen: dict[str, int] = {}
     for row in rows:
@@ -138,9 +168,13 @@ def load_observations() -> pl.DataFrame:
     frame = pl.DataFrame(rows, schema=schema)
     empty_to_null = [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
                      for c in ("region_name", "indicator_id", "year", "note")]
+    period_not_stated = pl.col("note").str.to_lowercase().str.contains(PERIOD_NOT_STATED_NOTE, literal=True)
+    reason = (pl.when(period_not_stated.fill_null(False)).then(pl.lit(PERIOD_NOT_STATED))
+              .when(pl.col("year").is_null()).then(pl.lit(YEAR_NOT_STATED)))
     return (frame.with_columns(empty_to_null)
             .with_columns(pl.col("year").cast(pl.Int64), pl.col("value").cast(pl.Float64))
-            .with_columns(usable=pl.col("year").is_not_null())
+            .with_columns(reason.alias("unusable_reason"), pl.lit(None, pl.String).alias("set_aside_by"))
+            .with_columns(usable=pl.col("unusable_reason").is_null())
             .sort("observation_id"))
 
 
@@ -154,8 +188,13 @@ def processed_sources() -> pl.DataFrame:
 
 
 def build() -> dict[str, pl.DataFrame]:
-    """Both processed tables, fully checked; nothing is written until both are built."""
-    return {"observations": processed_observations(), "sources": processed_sources()}
+    """The processed tables, fully checked; nothing is written until all are built."""
+    sources = load_sources()
+    checked = checked_observations(sources)
+    resolutions = conflicts.load_resolutions(sources)
+    observations = conflicts.apply(checked, resolutions)
+    return {"observations": observations.select(PROCESSED_COLUMNS), "sources": processed_sources(),
+            "conflicts": conflicts.conflict_table(checked, resolutions)}
 
 
 def write(tables: dict[str, pl.DataFrame]) -> list[Path]:
@@ -176,9 +215,11 @@ def main() -> None:
     tables = build()
     paths = write(tables)
     observations = tables["observations"]
+    for resolution in conflicts.stale(conflicts.load_resolutions(load_sources()), tables["conflicts"]):
+        print(f"warning: {conflicts.stale_message(resolution)}", file=sys.stderr)
     print(f"statistics: {observations.height} observations ({observations['usable'].sum()} usable, "
-          f"{observations['indicator_id'].null_count()} context-only), {tables['sources'].height} sources -> "
-          + ", ".join(relative(p) for p in paths))
+          f"{observations['indicator_id'].null_count()} context-only), {tables['sources'].height} sources, "
+          f"{tables['conflicts'].height} resolved conflict(s) -> " + ", ".join(relative(p) for p in paths))
 
 
 if __name__ == "__main__":

@@ -29,6 +29,7 @@ from pathlib import Path
 
 import polars as pl
 
+from . import conflicts
 from .atomic import bytes_writer, json_bytes, publish
 from .cli import step_command
 from .errors import InputError
@@ -235,7 +236,7 @@ def validate(targets_path: Path | None = None) -> list[dict]:
             continue
         prepared = prepare_observations() if name == "observations" else prepare_targets(data)
         entries += summarise(suite, run_suite(suite, prepared.frame, parameters), prepared, relative(data))
-    return entries
+    return entries + conflicts.validation_entries(load_sources())
 
 
 PAGE = """<!DOCTYPE html>

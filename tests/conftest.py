@@ -45,7 +45,7 @@ def built(*names: str) -> Path:
 def tree(tmp_path, monkeypatch) -> Path:
     """A temporary copy of the project's data, params and expectations; EDUGAP_ROOT points at it."""
     root = tmp_path / "edugap"
-    for name in ("data/raw", "expectations", "params.yaml"):
+    for name in ("data/raw", "expectations", "params.yaml", "CHANGELOG.md", "CITATION.cff"):
         source = REPO / name
         if source.is_dir():
             shutil.copytree(source, root / name)

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from analysis import assess as engine
-from analysis import datapackage
+from analysis import datapackage, versions
 from analysis.assess import step as assess_step
 from analysis.paths import processed_dir
 from analysis.reference import load_indicators, load_regions
@@ -52,7 +52,9 @@ def check_descriptor(package: dict, directory: Path) -> None:
             assert res["encoding"] == "utf-8"
             header = next(csv.reader(io.StringIO(data.decode("utf-8").split("\n", 1)[0])))
             assert [f["name"] for f in res["schema"]["fields"]] == header
-        if res["format"] in ("csv", "parquet"):
+        if res["format"] == "parquet":  # a file resource: its table is its CSV twin's
+            assert res["type"] == "file" and "schema" not in res
+        if res["format"] == "csv":
             fields = res["schema"]["fields"]
             assert all(f["type"] in TYPES for f in fields)
             assert set(res["schema"].get("primaryKey", [])) <= {f["name"] for f in fields}
@@ -95,7 +97,7 @@ def test_descriptor_is_valid_and_byte_identical_on_rerun(tree):
     assert (assessments["region_code"], assessments["target_year"], assessments["gap"]) == \
         ("string", "integer", "number")
     assert by_name["assessments.csv"]["schema"]["primaryKey"] == ["target_id"]
-    assert by_name["assessments.parquet"]["schema"] == by_name["assessments.csv"]["schema"]
+    assert package["version"] == versions.snapshot_version()[0]
     # targets.csv has no Parquet twin here: types are inferred, codes stay strings
     inferred = {f["name"]: f["type"] for f in by_name["targets.csv"]["schema"]["fields"]}
     assert (inferred["region_code"], inferred["target_year"], inferred["value"]) == ("string", "integer", "number")
@@ -137,3 +139,66 @@ def test_real_processed_directory_is_described():
     if (directory / "sources.csv").exists():
         ids = pl.read_csv(directory / "sources.csv", infer_schema=False)["source_id"].sort().to_list()
         assert [s["source_id"] for s in package["sources"]] == ids
+
+
+# ---------------------------------------------------------------- the reference validator (Frictionless 5)
+
+def frictionless_errors(descriptor: Path) -> list[tuple[str, str]]:
+    """(resource, error type) of every error the reference validator reports; [] = the package is valid."""
+    import frictionless
+
+    report = frictionless.validate(str(descriptor))
+    return sorted({(task.name, error.type) for task in report.tasks for error in task.errors} |
+                  {("package", error.type) for error in report.errors})
+
+
+def twin_errors(directory: Path) -> list[tuple[str, str]]:
+    """Each Parquet twin's rows checked by Frictionless against its CSV's schema (the package describes the twin
+    as a file, see analysis.datapackage)."""
+    import frictionless
+
+    package = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
+    schemas = {r["path"]: r["schema"] for r in package["resources"] if "schema" in r}
+    errors = []
+    for parquet in sorted(directory.glob("*.parquet")):
+        frame = pl.read_parquet(parquet)
+        rows = [frame.columns] + [list(row) for row in frame.iter_rows()]
+        resource = frictionless.Resource(data=rows, schema=frictionless.Schema.from_descriptor(
+            schemas[parquet.with_suffix(".csv").name]))
+        errors += [(parquet.name, e.type) for task in frictionless.validate(resource).tasks for e in task.errors]
+    return errors
+
+
+def build_with_unnamed_region(root: Path) -> Path:
+    """build_processed plus a target whose plan names no region: summary gets an empty region_code, and the
+    assessments' Parquet twin null integer years."""
+    out = build_processed(root)
+    targets = pl.read_csv(out / "targets.csv", infer_schema=False)
+    extra = targets.with_columns(pl.lit("T004-001").alias("target_id"), pl.lit(None, pl.String).alias("region_code"))
+    pl.concat([targets, extra]).write_csv(out / "targets.csv")
+    assert assess_step.main([]) == 0
+    return out
+
+
+def test_the_reference_validator_passes_on_the_package(tree):
+    out = build_with_unnamed_region(tree)
+    summary = pl.read_csv(out / "summary.csv", infer_schema=False)
+    assert summary["region_code"].null_count() == 1 and "ALL" in summary["region_code"].to_list()
+    assert pl.read_parquet(out / "assessments.parquet")["actual_year"].null_count() > 0
+    assert datapackage.main([]) == 0
+    assert frictionless_errors(out / "datapackage.json") == []
+    assert twin_errors(out) == []
+
+
+def test_the_reference_validator_catches_a_broken_package(tree):
+    out = build_with_unnamed_region(tree)
+    with (out / "summary.csv").open("a", encoding="utf-8") as handle:
+        handle.write("ALL,0,0,0,0,0,0,0,,\n")  # region_code must stay unique
+    summary = pl.read_parquet(out / "summary.parquet")
+    pl.concat([summary, summary.tail(1)]).write_parquet(out / "summary.parquet")  # and in its twin
+    assert datapackage.main([]) == 0
+    assert twin_errors(out) == [("summary.parquet", "unique-error")]
+    (out / "context.parquet").write_bytes(b"changed after the descriptor was written")
+    assert frictionless_errors(out / "datapackage.json") == [("context.parquet", "byte-count"),
+                                                             ("context.parquet", "hash-count"),
+                                                             ("summary.csv", "unique-error")]

@@ -41,7 +41,8 @@ def test_shipped_observations_are_tidy_and_complete():
         "observation_id": "gmw-2022-09-14:450000:compulsory_consolidation_rate:2021", "region_code": "450000",
         "region_name": "广西壮族自治区", "indicator_as_published": "九年义务教育巩固率",
         "indicator_id": "compulsory_consolidation_rate", "year": 2021, "value": 96.5, "unit": "%",
-        "source_id": "gmw-2022-09-14", "source_kind": "reprint", "note": None, "usable": True}
+        "source_id": "gmw-2022-09-14", "source_kind": "reprint", "note": None, "usable": True,
+        "unusable_reason": None, "set_aside_by": None}
 
 
 def test_published_names_map_onto_the_catalogue():
@@ -55,7 +56,11 @@ def test_published_names_map_onto_the_catalogue():
         ("九年义务教育巩固率", "compulsory_consolidation_rate"), ("高中阶段毛入学率", "upper_secondary_gross_enrolment_rate"),
         ("高等教育毛入学率", "higher_education_gross_enrolment_rate"), ("新建、改扩建幼儿园", "new_public_kindergartens"),
         ("被教育部认定为全国义务教育优质均衡县 (2023-2024 cumulative)", "quality_balanced_compulsory_counties"),
-        ("被教育部认定为学前教育普及普惠县 (2023-2024 cumulative)", "universal_inclusive_preschool_counties")}
+        ("被教育部认定为学前教育普及普惠县 (2023-2024 cumulative)", "universal_inclusive_preschool_counties"),
+        ("高中阶段教育毛入学率", "upper_secondary_gross_enrolment_rate"),
+        ("高中毛入学率(标题)", "upper_secondary_gross_enrolment_rate"),
+        ("学前教育毛入学率(原文如此,指毛入园率)", "preschool_gross_enrolment_rate"),
+        ("普惠性幼儿园在园幼儿占全国在园幼儿的比例", "inclusive_kindergarten_coverage")}
 
 
 @pytest.mark.skipif(not (SHARED / "official-statistics").exists(), reason="reads ../shared (the snapshot's origin)")
@@ -73,7 +78,8 @@ def test_main_writes_contract_tables_byte_identically(tree, capsys):
     assert statistics.main([]) == 0
     out = tree / "data" / "processed"
     first = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
-    assert sorted(first) == ["observations.csv", "observations.parquet", "sources.csv", "sources.parquet"]
+    assert sorted(first) == ["conflicts.csv", "conflicts.parquet", "observations.csv", "observations.parquet",
+                             "sources.csv", "sources.parquet"]
     assert first["observations.csv"].decode().splitlines()[0] == ",".join(PROCESSED_COLUMNS)
     assert first["sources.csv"].decode().splitlines()[0] == ",".join(SOURCE_COLUMNS)
     assert pl.read_parquet(out / "observations.parquet").equals(pl.read_csv(

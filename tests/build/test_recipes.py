@@ -88,6 +88,12 @@ def test_adding_a_figure_and_a_plan_the_readmes_way_keeps_the_whole_suite_green(
     make(copy, "record", "FILE=data/raw/register/targets.csv")
     make(copy, "register")
 
+    # Both recipes: "write one line under Unreleased in CHANGELOG.md".
+    changelog = copy / "CHANGELOG.md"
+    changelog.write_text(changelog.read_text(encoding="utf-8").replace(
+        "## Unreleased\n", "## Unreleased\n\n- TEST FIXTURE: one figure (test-recipe-source) and plan 005-test added\n", 1),
+        encoding="utf-8")
+
     # Then the whole suite, untouched, in the copy (this test skips itself there).
     done = make(copy, "test", check=False)
     tail = (done.stdout + done.stderr)[-4000:]

@@ -141,7 +141,7 @@ reports/_build/notebooks/04_region_profile-%.ipynb: notebooks/04_region_profile.
 
 report: $(REPORT) ## Render the HTML report (Quarto if installed, else the Jupyter fallback)
 
-$(REPORT): $(wildcard reports/*.py reports/_quarto.yml reports/assets/*) CITATION.cff $(DATAPACKAGE) \
+$(REPORT): $(wildcard reports/*.py reports/_quarto.yml reports/assets/*) CITATION.cff CHANGELOG.md $(DATAPACKAGE) \
     $(VALIDATION) $(SNAPSHOT) $(PARAMS) $(REFERENCE) $(CODE_REPORT) | $(STAMP) $(SYSTEM_STAMP)
 	$(EDUGAP) report
 

@@ -84,6 +84,22 @@ display(HTML(report.anchor("quality")))
 display(HTML(report.validation_html(R)))
 
 # %% [markdown]
+# ### 来源冲突 Where sources disagree
+#
+# The same region, indicator and year reported with different values by different sources stops the
+# build until a reviewed resolution says which figure stands and why. The assessment and the charts use
+# the figure that stands; the others stay in the data, marked as set aside.
+
+# %%
+display(HTML(report.conflicts_html(R)))
+
+# %% [markdown]
+# ### 自上一快照以来的变化 What changed since the previous snapshot
+
+# %%
+display(HTML(report.changes_html()))
+
+# %% [markdown]
 # ### 原文缺陷 Defects of the source texts
 #
 # The raw texts stay byte-for-byte as received; repairs are listed in the reviewed errata file and

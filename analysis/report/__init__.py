@@ -29,12 +29,14 @@ from .markup import MISSING, esc, fmt, indicator_label, link, pct, region_anchor
 from .navigation import anchor, contents_html, title_block, working_files_html
 from .offline import external_resources
 from .provenance import ENV_RENDERER, footer_html, git_commit, renderer_label, snapshot_id
-from .quality import defects_html, methodology_html, validation_html
+from .quality import changes_html, conflicts_html, defects_html, methodology_html, validation_html
 from .regions import region_charts, region_heading, region_table
 from .render import OUTPUT, SOURCE, check_page, main, quarto_version, render
 from .sources import citation_html, documents_html, figures_html, sources_html
 
 __all__ = [
+    "changes_html",
+    "conflicts_html",
     "anchor",
     "assessed_targets_html",
     "contents_html",

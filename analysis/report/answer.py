@@ -108,7 +108,7 @@ def headline(inputs: Inputs) -> str:
     c, minimum = _counts(inputs.assessments), min_assessable(inputs)
     rate = rate_text(c["achieved"], c["assessable"], minimum)
     rate_en = (f"达标率 {rate}" if not rate.startswith("n =") else
-               f"no 达标率 is published on {rate} (fewer than {minimum} assessable targets)")
+               f"{rate}: too few assessable targets for a 达标率, published from {minimum} on")
     reasons = sorted(((c[code], zh, en) for code, zh, en in UNASSESSED_REASONS if c[code]), reverse=True)
     zh_reasons = "；".join(f"{zh} {n} 项" for n, zh, _ in reasons)
     en_reasons = "; ".join(f"{en}: {n}" for n, _, en in reasons)

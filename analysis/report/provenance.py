@@ -50,8 +50,11 @@ def renderer_label() -> str:
 
 
 def footer_html() -> str:
+    from ..versions import snapshot_info
+
     return (
         f'<footer class="edugap-build" id="build-info"><p>'
+        f'数据快照 Data snapshot <strong id="snapshot-version">{html.escape(snapshot_info()["label"])}</strong> · '
         f'<span id="renderer">Rendered by {html.escape(renderer_label())}</span> · '
         f'git commit <code id="git-commit">{html.escape(git_commit())}</code> · '
         f'raw-data snapshot sha256 <code id="snapshot-hash">{snapshot_id()}</code></p></footer>'

@@ -8,7 +8,7 @@ import polars as pl
 
 from ..vocabulary import STATUSES
 from .inputs import Inputs
-from .markup import MISSING, esc, html_table, sortable_table, status_badge
+from .markup import MISSING, esc, fmt, html_table, indicator_label, region_label, sortable_table, status_badge
 
 
 def validation_html(inputs: Inputs) -> str:
@@ -44,7 +44,7 @@ def validation_html(inputs: Inputs) -> str:
     )
     if not rows:
         return intro
-    return intro + sortable_table(pl.DataFrame(rows), table_id="validation-table")
+    return intro + sortable_table(pl.DataFrame(rows), table_id="validation-table", download="validation-findings.csv")
 
 
 def defects_html(inputs: Inputs) -> str:
@@ -76,3 +76,34 @@ def methodology_html(inputs: Inputs) -> str:
         "Thresholds follow Eurostat's SDG monitoring and Statistics Canada's progress-assessment "
         "convention.</p>"
     )
+
+
+def conflicts_html(inputs: Inputs) -> str:
+    """Every point two sources disagree on, and the reviewed resolution that settles it (which figure
+    stands, which are set aside, why, who and when)."""
+    from ..conflicts import resolved
+
+    conflicts = resolved(inputs.directory)
+    if not conflicts:
+        return "<p>没有来源冲突 No two sources disagree on any point.</p>"
+    rows = [[esc(region_label(inputs, c["region_code"])), esc(indicator_label(inputs, c["indicator_id"])),
+             fmt(c["year"]), f"<strong>{fmt(c['value'], 2)}</strong> ({esc(c['source_that_stands'])}"
+             + (f"; confirmed by {esc(', '.join(c['sources_confirming']))}" if c["sources_confirming"] else "") + ")",
+             esc("; ".join(f"{v} ({s})" for v, s in zip(c["values_set_aside"], c["sources_set_aside"], strict=False))),
+             esc(c["reason"]), f"{esc(c['reviewed_by'])}, {esc(c['reviewed_on'])}"] for c in conflicts]
+    header = [("地区 Region", ""), ("指标 Indicator", ""), ("年份 Year", "num"), ("采用 Stands", ""),
+              ("搁置 Set aside", ""), ("理由 Why", ""), ("复核 Reviewed", "")]
+    return f'<div class="edugap-scroll">{html_table(header, rows, table_id="conflicts-table")}</div>'
+
+
+def changes_html() -> str:
+    """What changed in the data: the changelog entry of this snapshot's version, and anything not yet
+    released, as the maintainers wrote them."""
+    from ..versions import snapshot_info
+
+    info = snapshot_info()
+    pending = (f'<p><strong>尚未发布的更改 Not yet released:</strong></p><div class="edugap-changelog">'
+               f"{esc(info['unreleased'])}</div>") if info["unreleased"] else ""
+    return (f"<p>数据快照 Data snapshot <strong>{esc(info['label'])}</strong> — changelog entry of "
+            f"{esc(info['version'])} ({esc(info['date'])}):</p>"
+            f'<div class="edugap-changelog">{esc(info["entry"])}</div>{pending}')

@@ -30,7 +30,7 @@ def sources_html(inputs: Inputs) -> str:
             }
         )
     return (
-        sortable_table(pl.DataFrame(rows), table_id="sources-table")
+        sortable_table(pl.DataFrame(rows), table_id="sources-table", download="sources.csv")
         if rows
         else "<p class='edugap-missing'>no sources.</p>"
     )
@@ -65,7 +65,7 @@ def figures_html(inputs: Inputs) -> str:
             }
         )
     return (
-        sortable_table(pl.DataFrame(rows), table_id="figures-table")
+        sortable_table(pl.DataFrame(rows), table_id="figures-table", download="cited-figures.csv")
         if rows
         else "<p class='edugap-missing'>no figures.</p>"
     )

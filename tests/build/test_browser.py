@@ -121,8 +121,19 @@ def test_report_opens_offline_in_chromium(built_report, tmp_path):
         renderer = driver.find_element(By.ID, "renderer").text
         total_row = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#summary-table tr.total td")]
         header = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#summary-table thead th")]
+        answer_text = driver.find_element(By.ID, "assessed-targets").text
+        bad_links = driver.execute_script(
+            "return Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))"
+            ".filter(h => !/^(https?:|#|data:text\\/csv|\\.\\.\\/)/.test(h))")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        (ARTIFACTS / "report.png").write_bytes(_full_page_png(driver))
+        reader_views = {}
+        for width in (1400, 400):  # a desktop and a phone
+            driver.set_window_size(width, 900)
+            overflow = driver.execute_script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            reader_views[width] = {"overflow": overflow}
+            (ARTIFACTS / f"report-{width}px.png").write_bytes(_full_page_png(driver))
+        (ARTIFACTS / "report.png").write_bytes((ARTIFACTS / "report-1400px.png").read_bytes())
     finally:
         driver.quit()
 
@@ -137,6 +148,14 @@ def test_report_opens_offline_in_chromium(built_report, tmp_path):
                if report.region_anchor(c) not in ids]
     assert not missing, f"region sections missing from the page: {missing}"
     assert renderer.startswith("Rendered by ")
+    for widths in reader_views.values():
+        assert widths["overflow"] <= 1, f"the page scrolls sideways: {widths}"
+    assessed = inputs.assessments.filter(pl.col("status") != "insufficient_data")
+    for row in assessed.iter_rows(named=True):
+        assert row["target_id"] in answer_text, f"assessed target {row['target_id']} not named in the answer"
+        if row["caveat"]:
+            assert row["caveat"] in answer_text, f"the caveat of {row['target_id']} is not visible"
+    assert not bad_links, f"links that do not point at a web address or an anchor: {bad_links[:5]}"
     # The answer as a reader sees it: each count of the total row under its own heading equals summary.csv.
     total = inputs.summary.filter(pl.col("region_code") == "ALL").row(0, named=True)
     shown = dict(zip(header, total_row, strict=True))

@@ -1,14 +1,16 @@
 """Figures of the report: the status heat map and the series-against-target charts.
 
-Figures are written as SVG with every glyph drawn as a path (``svg.fonttype: path``), so Chinese
-labels look the same for every reader, whether or not their system has a CJK font. That needs a
-CJK font at *build* time: :func:`cjk_font` finds one or stops the build, and :func:`to_svg` turns
-matplotlib's "Glyph … missing from font" warning into an error, so a figure with empty boxes in
-place of characters is never written.
+Figures are written as SVG whose labels stay text (``svg.fonttype: none``): a reader can search, copy
+and have them read aloud. So that Chinese labels look the same for every reader, whether or not their
+system has a CJK font, the page embeds the build's CJK font cut down to the characters the figures use
+(:func:`font_face_css`, a few tens of kB). That needs a CJK font at *build* time: :func:`cjk_font` finds
+one or stops the build, and :func:`to_svg` turns matplotlib's "Glyph … missing from font" warning into an
+error, so a figure with empty boxes in place of characters is never written.
 """
 
 from __future__ import annotations
 
+import html
 import io
 import math
 import re
@@ -76,10 +78,10 @@ def cjk_font() -> str:
 
 
 def setup() -> None:
-    """matplotlib settings for deterministic SVG with glyphs as paths and a CJK font first."""
+    """matplotlib settings for deterministic SVG with text as text and a CJK font first."""
     family = cjk_font()
     plt.rcParams.update({
-        "svg.fonttype": "path",  # glyph outlines, not text: renders on a reader's system without CJK fonts
+        "svg.fonttype": "none",  # text stays text: searchable, selectable; the page embeds the font subset
         "svg.hashsalt": "edugap",  # stable ids: same inputs, same bytes
         "font.family": "sans-serif",
         "font.sans-serif": [family, "DejaVu Sans"],
@@ -102,7 +104,51 @@ def to_svg(fig) -> str:
         finally:
             plt.close(fig)
     svg = buffer.getvalue()
-    return svg[svg.index("<svg"):]
+    svg = svg[svg.index("<svg"):]
+    DRAWN_TEXT.update("".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)))
+    return svg
+
+
+DRAWN_TEXT: set[str] = set()  # every character the figures of this process have written as text
+
+
+def font_face_css(extra: str = "") -> str:
+    """A <style> with an @font-face for the CJK font, cut down to the characters the figures drew (and
+    ``extra``), embedded as a data: URI: the page stays one offline file and its charts read the same
+    everywhere. Deterministic: the font's own timestamps are kept."""
+    import base64
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    family = cjk_font()
+    path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    number = _font_number(path, family)
+    font = TTFont(path, fontNumber=number, recalcTimestamp=False, lazy=False) if number is not None else \
+        TTFont(path, recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features, options.name_IDs, options.notdef_outline = ["*"], ["*"], True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text="".join(sorted(DRAWN_TEXT | set(extra) | set(" 0123456789.,-–%()/:"))))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer)
+    kind = "opentype" if "CFF " in font else "truetype"
+    payload = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (f"<style>@font-face {{ font-family: '{family}'; src: url(data:font/{'otf' if kind == 'opentype' else 'ttf'};"
+            f"base64,{payload}) format('{kind}'); }}</style>")
+
+
+def _font_number(path: str, family: str) -> int | None:
+    """Index of ``family`` inside a font collection (.ttc); None for a single font file."""
+    if not path.lower().endswith((".ttc", ".otc")):
+        return None
+    from fontTools.ttLib import TTCollection
+
+    for number, font in enumerate(TTCollection(path, lazy=True)):
+        if font["name"].getDebugName(1) == family:
+            return number
+    return 0
 
 
 def wrap(text: str, width: int = 30) -> str:

@@ -152,4 +152,5 @@ display(HTML(report.citation_html(R)))
 display(HTML(report.working_files_html()))
 
 # %%
+display(HTML(figures.font_face_css()))  # the CJK glyphs the charts' text uses, embedded: no font to install
 display(HTML(report.footer_html()))

@@ -122,6 +122,8 @@ def test_report_opens_offline_in_chromium(built_report, tmp_path):
         total_row = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "#summary-table tr.total td")]
         header = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#summary-table thead th")]
         answer_text = driver.find_element(By.ID, "assessed-targets").text
+        chart_text = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.edugap-figure svg text')).map(t => t.textContent).join(' ')")
         bad_links = driver.execute_script(
             "return Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href'))"
             ".filter(h => !/^(https?:|#|data:text\\/csv|\\.\\.\\/)/.test(h))")
@@ -155,6 +157,7 @@ def test_report_opens_offline_in_chromium(built_report, tmp_path):
         assert row["target_id"] in answer_text, f"assessed target {row['target_id']} not named in the answer"
         if row["caveat"]:
             assert row["caveat"] in answer_text, f"the caveat of {row['target_id']} is not visible"
+    assert "年份 year" in chart_text, "chart labels are text a reader can search and copy"
     assert not bad_links, f"links that do not point at a web address or an anchor: {bad_links[:5]}"
     # The answer as a reader sees it: each count of the total row under its own heading equals summary.csv.
     total = inputs.summary.filter(pl.col("region_code") == "ALL").row(0, named=True)

@@ -45,14 +45,18 @@ def test_a_glyph_the_font_cannot_draw_fails_instead_of_drawing_a_box():
         figures.to_svg(fig)
 
 
-def test_svg_draws_chinese_as_paths_so_any_reader_sees_it():
+def test_svg_keeps_labels_as_text_and_the_page_embeds_the_font_they_need():
     figures.setup()
     fig, ax = plt.subplots()
     ax.set_title("昭通市 Zhaotong City")
     svg = figures.to_svg(fig)
-    assert svg.startswith("<svg")
-    assert not figures.svg_has_text(svg)  # no <text>: the reader's fonts do not matter
-    assert "<path" in svg and "Date" not in svg
+    assert svg.startswith("<svg") and "Date" not in svg
+    assert figures.svg_has_text(svg) and "昭通市 Zhaotong City" in svg  # searchable, selectable text
+    css = figures.font_face_css()
+    assert css.startswith("<style>@font-face") and "url(data:font/" in css
+    assert {"昭", "通", "市"} <= figures.DRAWN_TEXT
+    assert css == figures.font_face_css(), "the same characters give the same bytes"
+    assert len(css) < len(figures.font_face_css(extra="学前教育毛入园率巩固率高中阶段")), "a subset, not the font"
 
 
 def test_status_styles_differ_by_hatch_and_by_grey_level():

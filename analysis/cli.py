@@ -62,6 +62,10 @@ def run_click(command: click.Command, args: list[str] | None) -> int:
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # the machine, not the code: a read-only folder, a full disk, a missing path
+        where = exc.filename or ""
+        print(f"error: {relative_name(where)}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.ClickException as exc:
@@ -71,6 +75,12 @@ def run_click(command: click.Command, args: list[str] | None) -> int:
         print("aborted", file=sys.stderr)
         return 1
     return result if isinstance(result, int) else 0
+
+
+def relative_name(path) -> str:
+    from .paths import relative
+
+    return relative(path) if path else "(no file)"
 
 
 def _prog(command: click.Command) -> str:

@@ -94,6 +94,7 @@ def sortable_table(frame, table_id: str, caption: str = "", download: str | None
         caption=caption or None,
         allow_html=True,
         paging=False,
+        maxBytes=0,  # never down-sample: every row is shown (itables would otherwise drop rows silently)
         classes="display compact",
         columnDefs=[{"className": "dt-left", "targets": "_all"}],
     )

@@ -74,6 +74,17 @@ def html_table(
     return f'<table{ident} class="edugap-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
+# The table controls in both languages (DataTables' own labels are English only).
+TABLE_LANGUAGE = {
+    "search": "搜索 Search:",
+    "info": "共 _TOTAL_ 行 _TOTAL_ rows",
+    "infoEmpty": "无数据 no rows",
+    "infoFiltered": "（从 _MAX_ 行中筛选 filtered from _MAX_）",
+    "zeroRecords": "没有匹配的行 no matching rows",
+    "emptyTable": "无数据 no rows",
+}
+
+
 def sortable_table(frame, table_id: str, caption: str = "", download: str | None = None) -> str:
     """A long table as an itables DataTable, its JS embedded offline: every row on one page (so the
     browser's find sees them all), sorted by a click on its header, numbers sorted as numbers; with
@@ -95,6 +106,7 @@ def sortable_table(frame, table_id: str, caption: str = "", download: str | None
         allow_html=True,
         paging=False,
         maxBytes=0,  # never down-sample: every row is shown (itables would otherwise drop rows silently)
+        language=TABLE_LANGUAGE,
         classes="display compact",
         columnDefs=[{"className": "dt-left", "targets": "_all"}],
     )

@@ -26,12 +26,14 @@ from .normalize import Normalized, load_normalized
 from .numbers import contains_number, has_ocr_permille, years_in
 from .paths import raw_dir, relative
 from .reference import load_indicators, load_regions
+from .semantics import (PERIODS, TARGET_DIRECTIONS, VALUE_PHRASES, annual_factor, benchmark_levels,
+                        direction_problem, value_rule_problems)
 from .tables import parse_csv, read_raw_csv, write_tables
 from .vocabulary import COMPARATOR_CODES, FLAGS, TARGET_KIND_CODES, VALUELESS_KINDS
 
 COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator", "value",
-           "value_high", "unit", "target_year", "baseline_value", "baseline_year", "quote", "year_quote",
-           "flags", "note"]
+           "value_high", "unit", "value_rule", "period", "direction", "benchmark_region_code", "target_year",
+           "baseline_value", "baseline_year", "quote", "year_quote", "flags", "note"]
 TARGET_ID = re.compile(r"^T\d{3}-\d{3}$")
 
 
@@ -92,6 +94,18 @@ def _check_fields(row: dict, documents: dict[str, Document], indicators: dict, r
         add("value_high", "a range needs value (low) and value_high; only a range has value_high")
     if not row["quote"]:
         add("quote", "empty: every target needs its verbatim quote")
+    if row["direction"] not in TARGET_DIRECTIONS:
+        add("direction", f"{row['direction']!r} is not one of {TARGET_DIRECTIONS}: say which way the plan wants "
+            "the indicator to move")
+    if row["period"] and row["period"] not in PERIODS:
+        add("period", f"{row['period']!r} is not one of {sorted(PERIODS)}")
+    if row["target_kind"] == "per_year" and not row["period"]:
+        add("period", "empty: a recurring (per_year) target says per what (month, term, school_year, year)")
+    if row["benchmark_region_code"]:
+        if row["target_kind"] != "relative_to_benchmark":
+            add("benchmark_region_code", "only a relative_to_benchmark target has a benchmark region")
+        elif row["benchmark_region_code"] not in regions:
+            add("benchmark_region_code", f"unknown region {row['benchmark_region_code']!r}")
     return problems
 
 
@@ -100,8 +114,10 @@ def _find_once(text: str, quote: str) -> tuple[int, int]:
     return text.find(quote), text.count(quote)
 
 
-def _check_quote(row: dict, document: Document, normalized: Normalized) -> list[Problem]:
-    """The proof: the quote is in the text and its numbers carry the row's value and year."""
+def _check_quote(row: dict, document: Document, normalized: Normalized, indicators: dict,
+                 regions: dict) -> list[Problem]:
+    """The proof: the quote is in the text and its numbers (or a value rule's phrase) carry the row's value
+    and year; its words carry the period, the direction and the benchmark region."""
     r, problems = row["_row"], []
     add = lambda column, message: problems.append(Problem(r, column, message))  # noqa: E731
     quote, flags = row["quote"], set(filter(None, row["flags"].split(";")))
@@ -112,8 +128,11 @@ def _check_quote(row: dict, document: Document, normalized: Normalized) -> list[
     if count > 1:
         add("quote", f"occurs {count} times in the text; lengthen it so it is unique")
     for column in ("value", "value_high", "baseline_value"):
+        if column == "value" and row["value_rule"]:
+            continue  # proven by the rule's phrase below
         if row[column] and not contains_number(quote, float(row[column])):
             add(column, f"{row[column]} does not appear among the numbers of the quote {quote!r}")
+    problems += _check_semantics(row, indicators, regions)
     if row["target_year"]:
         year = int(row["target_year"])
         year_text = quote
@@ -133,6 +152,48 @@ def _check_quote(row: dict, document: Document, normalized: Normalized) -> list[
     if has_ocr_permille(quote) and "ocr_damage" not in flags:
         add("flags", "the quote contains OCR damage ('%o'); flag ocr_damage")
     return problems
+
+
+def _check_semantics(row: dict, indicators: dict, regions: dict) -> list[Problem]:
+    """Value rule, period, direction and benchmark region, each proven by the words of the quote."""
+    r, quote, problems = row["_row"], row["quote"], []
+    add = lambda column, message: problems.append(Problem(r, column, message))  # noqa: E731
+    flags = set(filter(None, row["flags"].split(";")))
+    if row["value_rule"]:
+        kind = indicators.get(row["indicator_id"], {}).get("kind", "")
+        for column, message in value_rule_problems(row["value_rule"], row["value"], row["comparator"], row["unit"],
+                                                   kind, quote):
+            add(column, message)
+    elif (not row["value"] and row["target_kind"] == "milestone" and "needs_review" not in flags
+          and (phrase := VALUE_PHRASES.search(quote))):
+        add("value_rule", f"the quote says {phrase.group()!r}, which states a value: give it with its value_rule "
+            "(docs/register-guide.md), or flag needs_review and say why in the note")
+    if row["period"] in PERIODS and not PERIODS[row["period"]][0].search(quote):
+        add("period", f"{row['period']} needs its phrase in the quote ({PERIODS[row['period']][0].pattern})")
+    if row["direction"] in TARGET_DIRECTIONS and (
+            why := direction_problem(row["direction"], row["target_kind"], row["comparator"], quote)):
+        add("direction", why)
+    if row["target_kind"] == "relative_to_benchmark":
+        levels = benchmark_levels(quote)
+        code = row["benchmark_region_code"]
+        if levels and not code:
+            add("benchmark_region_code", f"empty, but the quote names the average of a {' or '.join(levels)} "
+                "region as the benchmark: give its code")
+        elif code in regions:
+            if regions[code]["level"] not in levels:
+                add("benchmark_region_code", f"{code} is a {regions[code]['level']} region, but the quote names "
+                    f"{'the average of a ' + ' or '.join(levels) + ' region' if levels else 'no region average'}")
+            elif row["region_code"] and code not in _self_and_ancestors(row["region_code"], regions):
+                add("benchmark_region_code", f"{code} is not {row['region_code']} nor a region above it")
+    return problems
+
+
+def _self_and_ancestors(code: str, regions: dict) -> list[str]:
+    chain = []
+    while code and code in regions and code not in chain:
+        chain.append(code)
+        code = regions[code]["parent_code"]
+    return chain + ["100000"]
 
 
 def load_register(path: Path | None = None) -> list[dict]:
@@ -156,7 +217,8 @@ def check_register(rows: list[dict]) -> list[Problem]:
         problems += field_problems
         malformed = {p.column for p in field_problems if "is not a" in p.message}
         if row["document_id"] in documents and row["quote"] and not malformed:
-            problems += _check_quote(row, documents[row["document_id"]], texts[row["document_id"]])
+            problems += _check_quote(row, documents[row["document_id"]], texts[row["document_id"]], indicators,
+                                     regions)
     return sorted(problems, key=lambda p: (p.row, p.column))
 
 
@@ -176,13 +238,22 @@ def targets_frame(rows: list[dict]) -> pl.DataFrame:
         raw_start, raw_end = normalized.to_raw(start, end)
         records.append({column: row[column] or None for column in COLUMNS} | {
             "quote_start": start, "quote_end": end, "raw_start": raw_start, "raw_end": raw_end,
-            "plan_period_start": document.plan_period_start, "plan_period_end": document.plan_period_end})
+            "plan_period_start": document.plan_period_start, "plan_period_end": document.plan_period_end}
+            | _annual(row))
     schema = {column: pl.String for column in COLUMNS} | {
         "value": pl.Float64, "value_high": pl.Float64, "baseline_value": pl.Float64,
+        "annual_value": pl.Float64, "annual_value_high": pl.Float64,
         "target_year": pl.Int64, "baseline_year": pl.Int64, "quote_start": pl.Int64, "quote_end": pl.Int64,
         "raw_start": pl.Int64, "raw_end": pl.Int64, "plan_period_start": pl.Int64, "plan_period_end": pl.Int64}
     frame = pl.DataFrame(records, schema=schema, orient="row") if records else pl.DataFrame(schema=schema)
     return frame.sort("target_id")
+
+
+def _annual(row: dict) -> dict:
+    """A recurring target's value per calendar year (每月1篇 -> 12), where the period has an annual equivalent."""
+    factor = annual_factor(row["period"]) if row["target_kind"] == "per_year" else None
+    scale = lambda column: float(row[column]) * factor if factor is not None and row[column] else None  # noqa: E731
+    return {"annual_value": scale("value"), "annual_value_high": scale("value_high")}
 
 
 def build() -> pl.DataFrame:

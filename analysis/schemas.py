@@ -48,6 +48,10 @@ REGISTER_COLUMNS = _cols(
     ("indicator_id", S, "catalogue indicator"), ("target_kind", S, "vocabulary.TARGET_KINDS"),
     ("comparator", S, "vocabulary.COMPARATORS"), ("value", F, "the number as written (low end of a range)"),
     ("value_high", F, "high end of a range"), ("unit", S, "as in the quote"),
+    ("value_rule", S, "phrase rule that states the value without a digit (semantics.VALUE_RULES: 全覆盖 = 100 …)"),
+    ("period", S, "recurring targets: month, term, school_year, year or plan_period (semantics.PERIODS)"),
+    ("direction", S, "increase, decrease or hold: the way the plan wants the indicator to move"),
+    ("benchmark_region_code", S, "relative_to_benchmark: the region whose average is the benchmark"),
     ("target_year", INT, "year the target is due"), ("baseline_value", F, "baseline stated in the text"),
     ("baseline_year", INT, "year of the stated baseline"), ("quote", S, "verbatim span of the normalized text"),
     ("year_quote", S, "verbatim heading that proves the year"), ("flags", S, "';'-separated vocabulary.FLAGS"),
@@ -58,13 +62,17 @@ TABLES = {t.name: t for t in [
     Table("targets", "The target register: one row per quantitative commitment, with its verbatim quote and "
           "offsets.",
           REGISTER_COLUMNS + _cols(
+              ("annual_value", F, "a recurring target's value per calendar year (×12 a month, ×2 a term)"),
+              ("annual_value_high", F, "the same for the high end of a range"),
               ("quote_start", INT, "offset of the quote in the normalized text"), ("quote_end", INT, ""),
               ("raw_start", INT, "offset of the quote's original in the raw text"), ("raw_end", INT, ""),
               ("plan_period_start", INT, "first year of the plan"), ("plan_period_end", INT, "last year of the plan")),
           ("target_id",)),
-    Table("candidates", "Numeric candidates found in the normalized texts, for the register's review.",
+    Table("candidates", "Numeric candidates and value-less commitments (全覆盖, 清零, 一半…) found in the normalized "
+          "texts, for the register's review.",
           _cols(("document_id", S), ("start", INT, "offset in the normalized text"), ("end", INT),
-                ("candidate", S, "the number and its measure word"), ("year_hint", S, "year phrase of the sentence"),
+                ("candidate", S, "the number and its measure word, or the value-less phrase"),
+                ("kind", S, "numeric or valueless"), ("year_hint", S, "year phrase of the sentence"),
                 ("status", S, "registered, dismissed or uncovered"), ("sentence", S)),
           ("document_id", "start", "end"), parquet=False),
     Table("observations", "Official figures (actuals), one per source, region, indicator and year; usable=false "

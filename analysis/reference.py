@@ -10,8 +10,11 @@ from .tables import read_raw_csv
 from .vocabulary import DIRECTIONS, INDICATOR_KINDS, MEASURES, REGION_LEVELS
 
 REGION_COLUMNS = ["region_code", "name_zh", "name_en", "level", "parent_code"]
-INDICATOR_COLUMNS = ["indicator_id", "name_zh", "aliases_zh", "name_en", "unit", "direction", "kind",
-                     "measure", "min", "max", "notes"]
+INDICATOR_COLUMNS = ["indicator_id", "theme_id", "name_zh", "aliases_zh", "name_en", "definition",
+                     "definition_source", "unit", "direction", "kind", "measure", "min", "max", "notes"]
+THEME_COLUMNS = ["theme_id", "name_zh", "name_en", "description"]
+# An indicator's definition is official (its source named) or the project's own, said so in so many words.
+PROJECT_DEFINITION = "project definition"
 
 
 def regions_path() -> Path:
@@ -20,6 +23,21 @@ def regions_path() -> Path:
 
 def indicators_path() -> Path:
     return raw_dir() / "reference" / "indicators.csv"
+
+
+def themes_path() -> Path:
+    return raw_dir() / "reference" / "themes.csv"
+
+
+def load_themes() -> dict[str, dict]:
+    """The themes that group the indicators (access and enrolment, inclusive preschool, …), by id."""
+    path = themes_path()
+    themes: dict[str, dict] = {}
+    for row in read_raw_csv(path, THEME_COLUMNS):
+        if row["theme_id"] in themes:
+            raise InputError(relative(path), f"duplicated theme_id {row['theme_id']}", row=row["_row"], column="theme_id")
+        themes[row["theme_id"]] = row
+    return themes
 
 
 def load_regions() -> dict[str, dict]:
@@ -48,11 +66,19 @@ def load_regions() -> dict[str, dict]:
 def load_indicators() -> dict[str, dict]:
     """Indicators by id, with min/max as numbers and aliases as a list."""
     path = indicators_path()
+    themes = load_themes()
     indicators: dict[str, dict] = {}
     for row in read_raw_csv(path, INDICATOR_COLUMNS):
         where = dict(row=row["_row"])
         if row["indicator_id"] in indicators:
             raise InputError(relative(path), f"duplicated indicator_id {row['indicator_id']}", column="indicator_id", **where)
+        if row["theme_id"] not in themes:
+            raise InputError(relative(path), f"theme_id {row['theme_id']!r} is not in {relative(themes_path())}",
+                             column="theme_id", **where)
+        for column in ("definition", "definition_source"):
+            if not row[column]:
+                raise InputError(relative(path), f"{column} is empty: name the official source, or write "
+                                 f"{PROJECT_DEFINITION!r} and give the project's own definition", column=column, **where)
         for column, allowed in (("direction", DIRECTIONS), ("kind", INDICATOR_KINDS), ("measure", MEASURES)):
             if row[column] not in allowed:
                 raise InputError(relative(path), f"{column} {row[column]!r} is not one of {sorted(allowed)}",

@@ -1,5 +1,6 @@
-"""Candidate extractor: every numeric commitment-like span in a normalized plan, so nothing in the
-register is missed. Each candidate must be covered by a register quote or by a reviewed dismissal
+"""Candidate extractor: every numeric commitment-like span in a normalized plan, and every phrase that
+states a value without a digit (全覆盖, 所有, 每个…都, 全面接入, 清零, 零突破, 一半, 只增不减: the value rules of
+``analysis.semantics``), so nothing in the register is missed. Each candidate must be covered by a register quote or by a reviewed dismissal
 (``data/raw/register/dismissals.csv``: document_id, quote, reason). Works on any plan text: the
 rules are about how Chinese plans write numbers, not about these five documents.
 
@@ -21,6 +22,7 @@ from .documents import load_documents
 from .errors import InputError
 from .normalize import load_normalized
 from .paths import raw_dir, relative
+from .semantics import VALUE_PHRASES
 from .tables import parse_csv, read_raw_csv, write_tables
 
 NUMBER = r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)"
@@ -43,6 +45,7 @@ class Candidate:
     text: str
     year_hint: str
     sentence: str
+    kind: str = "numeric"  # or "valueless": a phrase that states a value without a digit (全覆盖, 清零…)
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -52,15 +55,17 @@ def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def extract(document_id: str, text: str) -> list[Candidate]:
-    """Numeric candidates in a text, each with the year phrase of its sentence (if any)."""
+    """Candidates in a text (numeric spans, then value-less phrases, in text order), each with the year
+    phrase of its sentence (if any)."""
+    found = [(m, "numeric") for m in QUANTITY.finditer(text) if not INDEFINITE.match(m.group())]
+    found += [(m, "valueless") for m in VALUE_PHRASES.finditer(text)]
     candidates = []
-    for m in QUANTITY.finditer(text):
-        if INDEFINITE.match(m.group()):
-            continue
+    for m, kind in sorted(found, key=lambda item: (item[0].start(), item[0].end())):
         left, right = _sentence_bounds(text, m.start(), m.end())
         sentence = text[left:right].strip()
         years = YEAR_PHRASE.findall(text[left:right])
-        candidates.append(Candidate(document_id, m.start(), m.end(), m.group(), years[0] if years else "", sentence))
+        candidates.append(Candidate(document_id, m.start(), m.end(), m.group(), years[0] if years else "", sentence,
+                                    kind))
     return candidates
 
 
@@ -108,15 +113,16 @@ def coverage(register_quotes: dict[str, list[str]], texts: dict[str, str],
         for c in extract(document_id, text):
             status = "registered" if covered(c, registered) else "dismissed" if covered(c, dismissed) else "uncovered"
             records.append({"document_id": document_id, "start": c.start, "end": c.end, "candidate": c.text,
-                            "year_hint": c.year_hint, "status": status, "sentence": c.sentence})
+                            "kind": c.kind, "year_hint": c.year_hint, "status": status, "sentence": c.sentence})
     schema = {"document_id": pl.String, "start": pl.Int64, "end": pl.Int64, "candidate": pl.String,
-              "year_hint": pl.String, "status": pl.String, "sentence": pl.String}
+              "kind": pl.String, "year_hint": pl.String, "status": pl.String, "sentence": pl.String}
     return pl.DataFrame(records, schema=schema, orient="row").sort("document_id", "start")
 
 
 def coverage_by_document(frame: pl.DataFrame) -> pl.DataFrame:
     return (frame.group_by("document_id")
             .agg(candidates=pl.len(),
+                 valueless=(pl.col("kind") == "valueless").sum(),
                  registered=(pl.col("status") == "registered").sum(),
                  dismissed=(pl.col("status") == "dismissed").sum(),
                  uncovered=(pl.col("status") == "uncovered").sum())
@@ -147,12 +153,13 @@ def run(register: str | None = None, dismissals_file: str | None = None,
               help="a draft dismissals file instead of data/raw/register/dismissals.csv")
 @click.option("--document", "documents", multiple=True, help="only this document id (repeatable)")
 def main(register: str | None, dismissals_file: str | None, documents: tuple[str, ...]) -> int:
-    """List every numeric candidate of the plans; fail if one is neither registered nor dismissed."""
+    """List every numeric candidate and value-less commitment of the plans; fail if one is neither
+    registered nor dismissed."""
     frame = run(register, dismissals_file, documents)
     summary = coverage_by_document(frame)
-    print("candidate coverage (numeric spans found by the extractor):")
-    for doc, total, reg, dis, unc in summary.iter_rows():
-        print(f"  {doc}: {total} candidates, {reg} registered, {dis} dismissed, {unc} uncovered")
+    print("candidate coverage (numeric spans and value-less phrases found by the extractor):")
+    for doc, total, valueless, reg, dis, unc in summary.iter_rows():
+        print(f"  {doc}: {total} candidates ({valueless} value-less), {reg} registered, {dis} dismissed, {unc} uncovered")
     uncovered = frame.filter(pl.col("status") == "uncovered")
     for row in uncovered.iter_rows(named=True):
         print(f"error: uncovered candidate in {row['document_id']} at {row['start']}: {row['candidate']!r} "

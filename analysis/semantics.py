@@ -93,8 +93,8 @@ class ValueRule:
 
 
 VALUE_RULES: dict[str, ValueRule] = {rule.name: rule for rule in [
-    ValueRule("全覆盖", re.compile(r"全覆盖|覆盖全[国省区市州县]"), 100, (">=",), "%", True,
-              "full coverage (全覆盖, 覆盖全市…): 100% of the units named"),
+    ValueRule("全覆盖", re.compile(r"(?<!健)全覆盖|覆盖全[国省区市州县]"), 100, (">=",), "%", True,
+              "full coverage (全覆盖 but not 健全覆盖…, 覆盖全市…): 100% of the units named"),
     ValueRule("所有", re.compile(r"所有"), 100, (">=",), "%", True, "all units named: 100%"),
     ValueRule("每个…都", re.compile(r"每[个所名位县乡][^,，。;；]{0,15}[都均]"), 100, (">=",), "%", True,
               "every unit named (每个…都/均): 100%"),

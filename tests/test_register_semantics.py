@@ -99,3 +99,16 @@ def test_benchmarks_name_their_region(rows):
 def test_smaller_corrections(rows):
     assert rows["T004-003"]["unit"] == "%" and "ocr_damage" not in rows["T004-003"]["flags"]
     assert rows["T004-014"]["target_year"] == rows["T004-015"]["target_year"]
+
+
+def test_every_valueless_commitment_is_registered_or_dismissed():
+    from analysis import candidates
+    texts = {d: normalize.load_normalized(d).text for d in
+             {r["document_id"] for r in register.load_register()}}
+    quotes: dict[str, list[str]] = {}
+    for r in register.load_register():
+        quotes.setdefault(r["document_id"], []).append(r["quote"])
+    frame = candidates.coverage(quotes, texts, load_dismissals(texts))
+    valueless = frame.filter(frame["kind"] == "valueless")
+    assert valueless.height
+    assert valueless.filter(valueless["status"] == "uncovered").height == 0

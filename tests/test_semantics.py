@@ -147,3 +147,19 @@ def test_benchmark_levels_read_the_region_words():
     assert semantics.benchmark_levels("达到全国平均水平") == ["national"]
     assert semantics.benchmark_levels("全市平均") == ["prefecture"]
     assert semantics.benchmark_levels("当地公务员平均工资") == []
+
+
+def test_extractor_finds_valueless_commitments_in_text_order():
+    from analysis import candidates
+    text = "到2025年,实现心理辅导室全覆盖,控辍保学动态清零,建立健全覆盖城乡的网络,新建3所学校。实现零突破"
+    found = [(c.text, c.kind) for c in candidates.extract("x", text)]
+    assert found == [("全覆盖", "valueless"), ("清零", "valueless"), ("3所", "numeric"), ("零突破", "valueless")]
+
+
+def test_an_uncovered_valueless_commitment_fails_coverage():
+    from analysis import candidates
+    text = "推动中小学心理辅导室建设全覆盖。"
+    frame = candidates.coverage({}, {"x": text}, [])
+    assert frame["status"].to_list() == ["uncovered"]
+    frame = candidates.coverage({"x": ["心理辅导室建设全覆盖"]}, {"x": text}, [])
+    assert frame["status"].to_list() == ["registered"]

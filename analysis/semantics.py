@@ -131,3 +131,37 @@ def value_rule_problems(rule_name: str, value: str, comparator: str, unit: str, 
         problems.append(("indicator_id", f"rule {rule.name} needs a coverage indicator (kind share), "
                                          f"not kind {indicator_kind!r}"))
     return problems
+
+
+# ---------------------------------------------------------------- the target as the plan writes it
+
+PERIOD_SUFFIX = {"month": "/月", "term": "/学期", "school_year": "/学年", "year": "/年", "plan_period": "/规划期"}
+SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "≈"}
+
+
+def _number(value) -> str:
+    return f"{float(value):g}"
+
+
+def target_text(row: dict, benchmark_name: str = "") -> str:
+    """A target as the plan means it, for a reader: "≥1 篇/月", "下降 ≥10%", "≥100% (全覆盖)", "≤ 全省 average".
+
+    ``row``: a register or processed-targets row; ``benchmark_name``: the benchmark region's name, if any."""
+    kind, unit = row.get("target_kind"), row.get("unit") or ""
+    value, high = row.get("value"), row.get("value_high")
+    if kind == "milestone" and value in (None, ""):
+        return "达成 (milestone)"
+    if kind == "relative_to_benchmark" and value in (None, ""):
+        where = f"{benchmark_name} 平均" if benchmark_name else "benchmark"
+        return f"{SYMBOLS.get(row.get('comparator'), row.get('comparator'))} {where}"
+    if row.get("comparator") == "range" and high not in (None, ""):
+        amount = f"{_number(value)}–{_number(high)}{unit}"
+    else:
+        amount = f"{SYMBOLS.get(row.get('comparator'), row.get('comparator'))}{_number(value)}{unit}"
+    if kind == "relative_change":
+        amount = ("下降 " if row.get("direction") == "decrease" else "增长 ") + amount
+    if row.get("period") in PERIOD_SUFFIX:
+        amount += PERIOD_SUFFIX[row["period"]]
+    if row.get("value_rule"):
+        amount += f" ({row['value_rule']})"
+    return amount

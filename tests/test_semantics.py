@@ -163,3 +163,32 @@ def test_an_uncovered_valueless_commitment_fails_coverage():
     assert frame["status"].to_list() == ["uncovered"]
     frame = candidates.coverage({"x": ["心理辅导室建设全覆盖"]}, {"x": text}, [])
     assert frame["status"].to_list() == ["registered"]
+
+
+@pytest.mark.parametrize("changes,text", [
+    (dict(target_kind="per_year", comparator=">=", value="1", unit="篇", period="month"), "≥1篇/月"),
+    (dict(target_kind="per_year", comparator="range", value="1", value_high="2", unit="次", period="term"), "1–2次/学期"),
+    (dict(target_kind="relative_change", comparator=">=", value="10", unit="%", direction="decrease"), "下降 ≥10%"),
+    (dict(target_kind="level", comparator=">=", value="100", unit="%", value_rule="全覆盖"), "≥100% (全覆盖)"),
+    (dict(target_kind="milestone", comparator=">=", value=""), "达成 (milestone)"),
+])
+def test_target_text_reads_as_the_plan(changes, text):
+    assert semantics.target_text(row(**changes)) == text
+
+
+def test_target_text_names_the_benchmark_region():
+    benchmark = row(target_kind="relative_to_benchmark", comparator="<=", value="")
+    assert semantics.target_text(benchmark, "云南省") == "≤ 云南省 平均"
+
+
+def test_comparability_counts_shared_indicators_and_targets():
+    from analysis.framework import comparability, themes_by_document
+    targets = [{"document_id": "a", "region_code": "1", "indicator_id": "x"},
+               {"document_id": "b", "region_code": "2", "indicator_id": "x"},
+               {"document_id": "b", "region_code": "2", "indicator_id": "y"},
+               {"document_id": "c", "region_code": "", "indicator_id": "y"},
+               {"document_id": "c", "region_code": "", "indicator_id": "z"}]
+    measure = comparability(targets, ["x", "y", "z", "unused"])
+    assert measure.shared_by_documents == ["x", "y"]
+    assert (measure.targets_sharing, measure.used, measure.single_target_indicators) == (4, 3, 1)
+    assert themes_by_document(targets, {"x": "t1", "y": "t1", "z": "t2"}) == {"t1": {"a": 1, "b": 2, "c": 1}, "t2": {"c": 1}}

@@ -92,6 +92,7 @@ def write_raw_tree(root: Path, observations: pl.DataFrame, real: Path) -> None:
     regions = synthetic.regions()
     regions.write_csv(reference / "regions.csv")
     synthetic.indicators().write_csv(reference / "indicators.csv")
+    synthetic.themes().write_csv(reference / "themes.csv")
     pl.DataFrame([{"source_id": synthetic.SOURCE_ID, "title": "Synthetic national panel (benchmark only)",
                    "publisher": "edugap benchmark", "url": None, "published": None, "accessed": None,
                    "kind": "compiled-dataset", "where_the_figures_stand": "benchmarks/synthetic.py"}]) \
@@ -101,7 +102,8 @@ def write_raw_tree(root: Path, observations: pl.DataFrame, real: Path) -> None:
      .select("region_code", pl.col("_name").alias("region_name"), "indicator_as_published", "indicator_id", "year",
              "value", "unit", "source_id", "note")
      .write_csv(statistics / "observations.csv"))
-    for path in (reference / "regions.csv", reference / "indicators.csv", statistics / "sources.csv",
+    for path in (reference / "regions.csv", reference / "indicators.csv", reference / "themes.csv",
+                 statistics / "sources.csv",
                  statistics / "observations.csv"):
         snapshot.record(path)
 

@@ -38,10 +38,21 @@ def indicators() -> pl.DataFrame:
         direction = "decrease" if i % 4 == 3 else "increase"
         maximum = 100_000.0 if kind == "count" else (150.0 if i % 8 == 0 else 100.0)
         measure = "flow" if i % 8 == 6 else "stock"  # half the counts are yearly additions (新建)
-        rows.append((f"synthetic_{i:02d}", f"合成指标{i}", "", f"synthetic indicator {i}", unit, direction, kind, measure,
+        rows.append((f"synthetic_{i:02d}", THEME_ID, f"合成指标{i}", "", f"synthetic indicator {i}",
+                     f"synthetic indicator {i}", "project definition", unit, direction, kind, measure,
                      0.0, maximum, "synthetic"))
-    return pl.DataFrame(rows, orient="row", schema=["indicator_id", "name_zh", "aliases_zh", "name_en", "unit",
-                                                    "direction", "kind", "measure", "min", "max", "notes"])
+    return pl.DataFrame(rows, orient="row", schema=["indicator_id", "theme_id", "name_zh", "aliases_zh", "name_en",
+                                                    "definition", "definition_source", "unit", "direction", "kind",
+                                                    "measure", "min", "max", "notes"])
+
+
+THEME_ID = "synthetic"
+
+
+def themes() -> pl.DataFrame:
+    """The one theme every synthetic indicator belongs to."""
+    return pl.DataFrame([{"theme_id": THEME_ID, "name_zh": "合成", "name_en": "Synthetic",
+                          "description": "benchmark only"}])
 
 
 def observations(seed: int = 20261123) -> pl.DataFrame:

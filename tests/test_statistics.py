@@ -54,7 +54,7 @@ def test_published_names_map_onto_the_catalogue():
         ("学前教育三年毛入园率", "preschool_gross_enrolment_rate"), ("学前三年毛入园率", "preschool_gross_enrolment_rate"),
         ("学前教育毛入园率", "preschool_gross_enrolment_rate"), ("kindergarten enrollment rate", "preschool_gross_enrolment_rate"),
         ("九年义务教育巩固率", "compulsory_consolidation_rate"), ("高中阶段毛入学率", "upper_secondary_gross_enrolment_rate"),
-        ("高等教育毛入学率", "higher_education_gross_enrolment_rate"), ("新建、改扩建幼儿园", "new_public_kindergartens"),
+        ("高等教育毛入学率", "higher_education_gross_enrolment_rate"), ("新建、改扩建幼儿园", "new_or_expanded_public_kindergartens"),
         ("被教育部认定为全国义务教育优质均衡县 (2023-2024 cumulative)", "quality_balanced_compulsory_counties"),
         ("被教育部认定为学前教育普及普惠县 (2023-2024 cumulative)", "universal_inclusive_preschool_counties"),
         ("高中阶段教育毛入学率", "upper_secondary_gross_enrolment_rate"),

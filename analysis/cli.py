@@ -25,6 +25,8 @@ COMMANDS = {
     "register": ("analysis.register", "main", "Prove every register row by its quote; write targets."),
     "check": ("analysis.register", "check", "Check the register (or a draft register file) and list every problem."),
     "candidates": ("analysis.candidates", "main", "List numeric candidates and check the register covers them."),
+    "framework": ("analysis.framework", "main", "Measure comparability: indicators shared by plans, targets by theme."),
+    "crosswalk": ("analysis.crosswalk", "main", "Map a CSV's older indicator ids onto today's catalogue."),
     "statistics": ("analysis.statistics", "main", "Load the official statistics into data/processed."),
     "validate": ("analysis.validation", "main", "Run the Great Expectations suites."),
     "assess": ("analysis.assess.step", "main", "Assess every target against the official figures."),

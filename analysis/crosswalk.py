@@ -7,7 +7,7 @@ was split by mistake) or ``split`` (one old id, several new ids: it mixed two co
 gets needs a reader's decision, so rows with a split id are reported, never guessed). Ids not listed are
 unchanged.
 
-    python -m analysis.crosswalk FILE.csv [COLUMN]   # rewrite COLUMN (default indicator_id) of a CSV in place
+    edugap crosswalk FILE.csv [--column indicator_id]   # rewrite a column of a CSV in place
 """
 
 from __future__ import annotations
@@ -17,8 +17,11 @@ import io
 import sys
 from pathlib import Path
 
+import click
+
 from .atomic import write_text_atomic
-from .errors import InputError, command
+from .cli import step_command
+from .errors import InputError
 from .paths import raw_dir, relative
 from .tables import parse_csv, read_raw_csv
 
@@ -80,19 +83,18 @@ def _header(text: str) -> list[str]:
     return [h.strip() for h in next(csv.reader(io.StringIO(text)))]
 
 
-@command
-def main(args: list[str]) -> int:
-    if not args:
-        print(__doc__, file=sys.stderr)
-        return 2
+@step_command("crosswalk")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--column", default="indicator_id", show_default=True, help="the column holding indicator ids")
+def main(file: Path, column: str) -> int:
+    """Bring a CSV written with older indicator ids up to date; list the rows whose id was split."""
     from .reference import load_indicators
-    path, column = Path(args[0]), (args[1] if len(args) > 1 else "indicator_id")
     rows = load_crosswalk(set(load_indicators()))
-    text, undecided = apply_to_csv(path.read_text(encoding="utf-8"), str(path), column, rows)
-    write_text_atomic(path, text)
+    text, undecided = apply_to_csv(file.read_text(encoding="utf-8"), str(file), column, rows)
+    write_text_atomic(file, text)
     for message in undecided:
         print(f"decide: {message}", file=sys.stderr)
-    print(f"{path}: {column} mapped through the crosswalk; {len(undecided)} row(s) left to decide")
+    print(f"{file}: {column} mapped through the crosswalk; {len(undecided)} row(s) left to decide")
     return 1 if undecided else 0
 
 

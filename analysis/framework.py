@@ -3,7 +3,7 @@ indicators): which indicators serve two or more plans, how many targets share an
 region, and which themes each region's plan covers. Regions can be compared where they share an indicator
 (the same figure answers both targets) and, more coarsely, theme by theme.
 
-    python -m analysis.framework      # print the measures for the shipped register and catalogue
+    edugap framework      # print the measures for the shipped register and catalogue
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass
 
-from .errors import command
+from .cli import step_command
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,9 @@ def themes_by_document(targets: list[dict], theme_of: dict[str, str]) -> dict[st
     return {theme: dict(docs) for theme, docs in table.items()}
 
 
-@command
-def main(args: list[str]) -> int:
+@step_command("framework")
+def main() -> int:
+    """Print how comparable the register is: shared indicators, targets sharing one, targets by theme."""
     from .reference import load_indicators, load_themes
     from .register import load_register
     indicators, themes, targets = load_indicators(), load_themes(), load_register()

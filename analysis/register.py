@@ -26,10 +26,16 @@ from .normalize import Normalized, load_normalized
 from .numbers import contains_number, has_ocr_permille, years_in
 from .paths import raw_dir, relative
 from .reference import load_indicators, load_regions
-from .semantics import (PERIODS, TARGET_DIRECTIONS, VALUE_PHRASES, annual_factor, benchmark_levels,
-                        direction_problem, value_rule_problems)
+from .semantics import (
+    PERIOD_PHRASES,
+    VALUE_PHRASES,
+    annual_factor,
+    benchmark_levels,
+    direction_problem,
+    value_rule_problems,
+)
 from .tables import parse_csv, read_raw_csv, write_tables
-from .vocabulary import COMPARATOR_CODES, FLAGS, TARGET_KIND_CODES, VALUELESS_KINDS
+from .vocabulary import COMPARATOR_CODES, FLAGS, PERIOD_CODES, TARGET_DIRECTIONS, TARGET_KIND_CODES, VALUELESS_KINDS
 
 COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator", "value",
            "value_high", "unit", "value_rule", "period", "direction", "benchmark_region_code", "target_year",
@@ -97,8 +103,8 @@ def _check_fields(row: dict, documents: dict[str, Document], indicators: dict, r
     if row["direction"] not in TARGET_DIRECTIONS:
         add("direction", f"{row['direction']!r} is not one of {TARGET_DIRECTIONS}: say which way the plan wants "
             "the indicator to move")
-    if row["period"] and row["period"] not in PERIODS:
-        add("period", f"{row['period']!r} is not one of {sorted(PERIODS)}")
+    if row["period"] and row["period"] not in PERIOD_CODES:
+        add("period", f"{row['period']!r} is not one of {PERIOD_CODES}")
     if row["target_kind"] == "per_year" and not row["period"]:
         add("period", "empty: a recurring (per_year) target says per what (month, term, school_year, year)")
     if row["benchmark_region_code"]:
@@ -168,8 +174,8 @@ def _check_semantics(row: dict, indicators: dict, regions: dict) -> list[Problem
           and (phrase := VALUE_PHRASES.search(quote))):
         add("value_rule", f"the quote says {phrase.group()!r}, which states a value: give it with its value_rule "
             "(docs/register-guide.md), or flag needs_review and say why in the note")
-    if row["period"] in PERIODS and not PERIODS[row["period"]][0].search(quote):
-        add("period", f"{row['period']} needs its phrase in the quote ({PERIODS[row['period']][0].pattern})")
+    if row["period"] in PERIOD_PHRASES and not PERIOD_PHRASES[row["period"]].search(quote):
+        add("period", f"{row['period']} needs its phrase in the quote ({PERIOD_PHRASES[row['period']].pattern})")
     if row["direction"] in TARGET_DIRECTIONS and (
             why := direction_problem(row["direction"], row["target_kind"], row["comparator"], quote)):
         add("direction", why)

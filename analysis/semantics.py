@@ -10,37 +10,37 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .vocabulary import CEILING_COMPARATORS, COMPARATOR, PERIOD, TARGET_DIRECTIONS
+
 # ---------------------------------------------------------------- period (每月 / 每学期 / 每学年 / 每年)
 
-# period -> (phrase that proves it, how many times a calendar year holds it; None: no annual equivalent).
-# ``plan_period`` is "once per plan period" (每3年 in a three-year plan): the plan, not the calendar, is its unit.
-PERIODS: dict[str, tuple[re.Pattern, float | None]] = {
-    "month": (re.compile(r"每(?:个)?月"), 12.0),
-    "term": (re.compile(r"每(?:个)?学期"), 2.0),
-    "school_year": (re.compile(r"每学年"), 1.0),
-    "year": (re.compile(r"每(?:一)?年(?!级)(?:度)?|年均"), 1.0),
-    "plan_period": (re.compile(r"每(?:3|三)年"), None),
+# period (vocabulary.PERIODS) -> the phrase that proves it. ``plan_period`` is "once per plan period"
+# (每3年 in a three-year plan): the plan, not the calendar, is its unit.
+PERIOD_PHRASES: dict[str, re.Pattern] = {
+    "month": re.compile(r"每(?:个)?月"),
+    "term": re.compile(r"每(?:个)?学期"),
+    "school_year": re.compile(r"每学年"),
+    "year": re.compile(r"每(?:一)?年(?!级)(?:度)?|年均"),
+    "plan_period": re.compile(r"每(?:3|三)年"),
 }
 
 
 def period_phrases(quote: str) -> list[str]:
     """The periods whose phrase stands in the quote."""
-    return [name for name, (pattern, _) in PERIODS.items() if pattern.search(quote)]
+    return [name for name, pattern in PERIOD_PHRASES.items() if pattern.search(quote)]
 
 
 def annual_factor(period: str) -> float | None:
     """How many of ``period`` a year holds (per month -> 12), or None when no annual equivalent is defined."""
-    return PERIODS[period][1] if period in PERIODS else None
+    return PERIOD[period].per_year if period in PERIOD else None
 
 
 # ---------------------------------------------------------------- direction (上升 / 下降 / 保持)
 
-TARGET_DIRECTIONS = ["increase", "decrease", "hold"]
 # Words that prove a relative change's direction, and the words that make a target a "hold" (keep the level).
 FALL_WORDS = re.compile(r"下降|减少|降低|压减|缩减")
 RISE_WORDS = re.compile(r"增长|增加|提高|提升|上升|增幅|只增不减")
 HOLD_WORDS = re.compile(r"保持|保留|巩固|持续|常态|只增不减|稳定")
-CEILINGS = {"<=", "<"}
 
 
 def direction_problem(direction: str, target_kind: str, comparator: str, quote: str) -> str | None:
@@ -58,8 +58,8 @@ def direction_problem(direction: str, target_kind: str, comparator: str, quote: 
             return (f"a relative change marked {direction} needs a word for it in the quote "
                     f"({'下降/减少/降低' if direction == 'decrease' else '增长/增加/提高/只增不减'})")
         return None
-    if (comparator in CEILINGS) != (direction == "decrease"):
-        return (f"comparator {comparator} is a {'ceiling' if comparator in CEILINGS else 'floor'}; "
+    if (comparator in CEILING_COMPARATORS) != (direction == "decrease"):
+        return (f"comparator {comparator} is a {'ceiling' if comparator in CEILING_COMPARATORS else 'floor'}; "
                 f"direction {direction} does not fit it")
     return None
 
@@ -135,8 +135,8 @@ def value_rule_problems(rule_name: str, value: str, comparator: str, unit: str, 
 
 # ---------------------------------------------------------------- the target as the plan writes it
 
-PERIOD_SUFFIX = {"month": "/月", "term": "/学期", "school_year": "/学年", "year": "/年", "plan_period": "/规划期"}
-SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "≈"}
+def _symbol(comparator: str | None) -> str:
+    return COMPARATOR[comparator].symbol if comparator in COMPARATOR else str(comparator)
 
 
 def _number(value) -> str:
@@ -153,15 +153,15 @@ def target_text(row: dict, benchmark_name: str = "") -> str:
         return "达成 (milestone)"
     if kind == "relative_to_benchmark" and value in (None, ""):
         where = f"{benchmark_name} 平均" if benchmark_name else "benchmark"
-        return f"{SYMBOLS.get(row.get('comparator'), row.get('comparator'))} {where}"
+        return f"{_symbol(row.get('comparator'))} {where}"
     if row.get("comparator") == "range" and high not in (None, ""):
         amount = f"{_number(value)}–{_number(high)}{unit}"
     else:
-        amount = f"{SYMBOLS.get(row.get('comparator'), row.get('comparator'))}{_number(value)}{unit}"
+        amount = f"{_symbol(row.get('comparator'))}{_number(value)}{unit}"
     if kind == "relative_change":
         amount = ("下降 " if row.get("direction") == "decrease" else "增长 ") + amount
-    if row.get("period") in PERIOD_SUFFIX:
-        amount += PERIOD_SUFFIX[row["period"]]
+    if row.get("period") in PERIOD:
+        amount += PERIOD[row["period"]].suffix
     if row.get("value_rule"):
         amount += f" ({row['value_rule']})"
     return amount

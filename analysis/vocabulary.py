@@ -145,6 +145,32 @@ CEILING_COMPARATORS = [c.code for c in COMPARATORS if c.ceiling]
 STRICT_COMPARATORS = [c.code for c in COMPARATORS if c.strict]
 BOUND_COMPARATORS = [c.code for c in COMPARATORS if c.code not in ("=", "range")]  # a floor or a ceiling
 
+# The way a target wants its indicator to move (register column ``direction``): 下降10% is a decrease,
+# 保留25所 a hold (keep the level).
+TARGET_DIRECTIONS = ["increase", "decrease", "hold"]
+
+
+@dataclass(frozen=True)
+class Period:
+    """How often a recurring (per_year) target recurs (register column ``period``). ``per_year``: how many
+    fit in a calendar year, for the annual equivalent (None: not defined); ``suffix``: how the report writes it."""
+
+    code: str
+    zh: str
+    per_year: float | None
+    suffix: str
+
+
+PERIODS = [
+    Period("month", "每月", 12.0, "/月"),
+    Period("term", "每学期", 2.0, "/学期"),
+    Period("school_year", "每学年", 1.0, "/学年"),
+    Period("year", "每年", 1.0, "/年"),
+    Period("plan_period", "每3年 (once per plan period)", None, "/规划期"),
+]
+PERIOD = {p.code: p for p in PERIODS}
+PERIOD_CODES = [p.code for p in PERIODS]
+
 # Register flags: what a curator or the checker noted about a row, in words the report can print.
 FLAGS = {
     "year_missing": ("年份缺失", "the source gives no year"),

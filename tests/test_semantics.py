@@ -90,7 +90,7 @@ def test_period_is_proven_by_its_phrase(period, quote, factor):
     recurring = row(target_kind="per_year", period=period, quote=quote, value="1", unit="次", indicator_id="count")
     assert problems(recurring) == []
     assert semantics.annual_factor(period) == factor
-    for other in set(semantics.PERIODS) - {period}:
+    for other in set(semantics.PERIOD_PHRASES) - {period}:
         assert [c for c, _ in problems(recurring | {"period": other})] == ["period"], other
 
 
@@ -192,3 +192,8 @@ def test_comparability_counts_shared_indicators_and_targets():
     assert measure.shared_by_documents == ["x", "y"]
     assert (measure.targets_sharing, measure.used, measure.single_target_indicators) == (4, 3, 1)
     assert themes_by_document(targets, {"x": "t1", "y": "t1", "z": "t2"}) == {"t1": {"a": 1, "b": 2, "c": 1}, "t2": {"c": 1}}
+
+
+def test_every_period_of_the_vocabulary_has_its_phrase():
+    from analysis.vocabulary import PERIOD_CODES
+    assert list(semantics.PERIOD_PHRASES) == PERIOD_CODES

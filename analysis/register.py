@@ -35,7 +35,15 @@ from .semantics import (
     value_rule_problems,
 )
 from .tables import parse_csv, read_raw_csv, write_tables
-from .vocabulary import COMPARATOR_CODES, FLAGS, PERIOD_CODES, TARGET_DIRECTIONS, TARGET_KIND_CODES, VALUELESS_KINDS
+from .vocabulary import (
+    COMPARATOR_CODES,
+    FLAGS,
+    NATIONAL,
+    PERIOD_CODES,
+    TARGET_DIRECTIONS,
+    TARGET_KIND_CODES,
+    VALUELESS_KINDS,
+)
 
 COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator", "value",
            "value_high", "unit", "value_rule", "period", "direction", "benchmark_region_code", "target_year",
@@ -189,17 +197,19 @@ def _check_semantics(row: dict, indicators: dict, regions: dict) -> list[Problem
             if regions[code]["level"] not in levels:
                 add("benchmark_region_code", f"{code} is a {regions[code]['level']} region, but the quote names "
                     f"{'the average of a ' + ' or '.join(levels) + ' region' if levels else 'no region average'}")
-            elif row["region_code"] and code not in _self_and_ancestors(row["region_code"], regions):
-                add("benchmark_region_code", f"{code} is not {row['region_code']} nor a region above it")
+            elif row["region_code"] and code not in _ancestors(row["region_code"], regions):
+                add("benchmark_region_code", f"{code} is not a region above {row['region_code']}")
     return problems
 
 
-def _self_and_ancestors(code: str, regions: dict) -> list[str]:
-    chain = []
+def _ancestors(code: str, regions: dict) -> list[str]:
+    """The regions above ``code`` (its parent, the parent's parent, …, the national level)."""
+    chain: list[str] = []
+    code = regions.get(code, {}).get("parent_code", "")
     while code and code in regions and code not in chain:
         chain.append(code)
         code = regions[code]["parent_code"]
-    return chain + ["100000"]
+    return chain + ([NATIONAL] if NATIONAL not in chain else [])
 
 
 def load_register(path: Path | None = None) -> list[dict]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 
 import numpy as np
 import pandas as pd
@@ -24,7 +23,6 @@ COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_ki
            "target_value", "target_value_high", "unit", "target_year", "status", "method", "actual_value",
            "actual_year", "actual_source_id", "baseline_value", "baseline_year", "gap", "attainment",
            "progress_ratio", "reason", "caveat", "unassessed_reason"]
-BENCHMARKS = [("national", "国"), ("province", "省区"), ("prefecture", "市州")]
 
 
 # ---------------------------------------------------------------- small helpers
@@ -152,15 +150,23 @@ class Target:
             year(row.baseline_year)
         self.start, self.end = year(row.plan_period_start), year(row.plan_period_end)
         self.quote = clean(getattr(row, "quote", None)) or ""
-        self.d = -1 if indicator.get("direction") == "decrease" else 1   # more is better (+1) or less (-1)
+        self.benchmark = clean(getattr(row, "benchmark_region_code", None))
+        # more is better (+1) or less (-1): the target's own direction where the register gives one
+        wanted = clean(getattr(row, "direction", None)) or indicator.get("direction")
+        self.d = -1 if wanted == "decrease" else 1
         self.c = -1 if self.comparator in ("<=", "<") else 1           # floor (+1) or ceiling (-1)
         self.s_level = self.c if self.comparator in (">=", ">", "<=", "<") else self.d
         self.s = self.c if self.kind in ("increment", "relative_change", "per_year") else self.s_level
         self.strict = self.comparator in (">", "<")
         self.passed = self.year is not None and self.year < year_now
         self.flow = indicator.get("measure") == "flow"
-        ceiling_end = self.comparator == "range" and self.s_level < 0 and self.value_high is not None
-        self.thr = self.value_high if ceiling_end else self.value   # a range is met at its less demanding end
+        low, high = self.value, self.value_high
+        annual, annual_high = number(getattr(row, "annual_value", None)), number(getattr(row, "annual_value_high", None))
+        if self.kind == "per_year":  # a recurring target is checked on its value per calendar year
+            low = annual if annual is not None else low
+            high = annual_high if annual_high is not None else high
+        ceiling_end = self.comparator == "range" and self.s_level < 0 and high is not None
+        self.thr = high if ceiling_end else low   # a range is met at its less demanding end
 
     def row(self, status, method, reason, actual=None, actual_year=None, source=None, baseline="stated",
             baseline_year="stated", gap=None, attainment=None, ratio=None, caveat=None) -> dict:
@@ -398,11 +404,8 @@ def assess_milestone(t: Target, series: dict) -> dict:
 
 
 def benchmark_region(t: Target, parent: dict, level: dict) -> str | None:
-    """The region whose average the quote names (全国 / 全省, 全区 / 全市, 全州 平均) among the region's parents."""
-    for wanted, words in BENCHMARKS:
-        if re.search(f"全[{words}][^,，。;；]{{0,4}}平均", t.quote):
-            return next((code for code in ancestors(t.region, parent) if level.get(code) == wanted), None)
-    return None
+    """The region whose average is the benchmark: the register's column (proven there by the quote)."""
+    return t.benchmark
 
 
 def assess_benchmark(t: Target, by_unit: dict, parent: dict, level: dict) -> dict:

@@ -124,9 +124,20 @@ def targets(seed: int = 20261124, n: int = TARGETS) -> pl.DataFrame:
         "plan_period_start": start,
         "plan_period_end": np.where(np.isnan(year), FIRST_YEAR + 13, year),
     }, nan_to_null=True)
-    # A benchmark target names the region whose average it is measured against (or none the engine knows).
+    # A benchmark target names the region whose average it is measured against (or none the engine knows);
+    # the register carries that region as a column, the one above the target's region at the level named.
     quote = BENCHMARK_QUOTES[rng.integers(0, len(BENCHMARK_QUOTES), n)]
+    level = frame.join(regions().select("region_code", "level"), on="region_code", how="left",
+                       maintain_order="left")["level"]
+    named = pl.Series(quote)
+    benchmark = (pl.when(pl.col("target_kind") != "relative_to_benchmark").then(None)
+                 .when(named.str.contains("全国")).then(pl.lit("100000"))
+                 .when(named.str.contains("全省") & level.is_in(["prefecture", "county"]))
+                 .then(pl.col("region_code").str.slice(0, 2) + "0000")
+                 .when(named.str.contains("全市") & (level == "county"))
+                 .then(pl.col("region_code").str.slice(0, 4) + "00"))
     return frame.with_columns(
+        benchmark.alias("benchmark_region_code"),
         pl.col("target_year", "baseline_year", "plan_period_start", "plan_period_end").cast(pl.Int64),
         pl.when(pl.col("target_kind").is_in(["milestone", "relative_to_benchmark"])).then(None)
         .otherwise(pl.col("value")).alias("value"),

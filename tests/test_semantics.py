@@ -132,6 +132,7 @@ def test_direction_fits_the_comparator_and_hold_needs_its_word():
     ("死亡率控制在全省平均水平以下", "", True),  # named but not given
     ("死亡率控制在全省平均水平以下", "100000", True),  # wrong level
     ("死亡率控制在全省平均水平以下", "450000", True),  # a province, but not the target's
+    ("控制在全市平均水平以下", "530600", True),  # the target's own region is no benchmark
     ("本科教育整体水平达到全国平均水平", "100000", False),
     ("不低于当地公务员平均工资收入水平", "", False),  # no region named: no benchmark region
     ("不低于当地公务员平均工资收入水平", "530000", True),

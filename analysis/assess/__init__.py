@@ -18,10 +18,13 @@ Conventions (official SDG monitoring, adapted; thresholds in params.yaml):
 Target kinds: ``increment`` of a stock indicator = latest − baseline count (stated, else the observation of
 ``plan_period_start - 1``); of a flow indicator (``measure`` = flow in indicators.csv: the figure already
 counts additions) = the sum of the yearly figures over the plan period.
-``per_year`` is checked year by year; ``relative_change`` needs the target year and the one before;
-``milestone`` is achieved only when an observation records the event; ``relative_to_benchmark`` compares
-with the region whose average the quote names (全国/全省/全区/全市平均). Ranges are met at their less
-demanding end. Output adds a ``caveat`` column: the notes of the observations used.
+``per_year`` is checked year by year, on the register's value per calendar year (``annual_value``: 每月1篇
+is 12 a year); ``relative_change`` needs the target year and the one before, and counts the change in the
+target's own direction (the register's ``direction``: 下降10% is a fall); ``milestone`` is achieved only when
+an observation records the event; ``relative_to_benchmark`` compares with the register's
+``benchmark_region_code`` (the region whose average the quote names, proven by ``analysis.register``).
+全覆盖 / 清零 / 一半 targets are levels (100 %, 0, 50 %) in the register, so a coverage figure assesses them.
+Ranges are met at their less demanding end. Output adds a ``caveat`` column: the notes of the observations used.
 
 Everything is vectorised polars (joins and expressions): 100 000 targets against 1.8 million
 observations assess in about 1.4 s on two cores.

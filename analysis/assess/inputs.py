@@ -18,7 +18,7 @@ from ..vocabulary import (
     TARGET_KIND_CODES,
     VALUELESS_KINDS,
 )
-from .series import ancestors, series_key
+from .series import series_key
 
 TARGET_TYPES = {
     "target_id": pl.String,
@@ -36,6 +36,12 @@ TARGET_TYPES = {
     "plan_period_start": pl.Int64,
     "plan_period_end": pl.Int64,
     "quote": pl.String,
+    # The register's readings of the quote (issue 12): a recurring target's value per calendar year, the way
+    # the target wants its indicator to move, and the region whose average is its benchmark.
+    "annual_value": pl.Float64,
+    "annual_value_high": pl.Float64,
+    "direction": pl.String,
+    "benchmark_region_code": pl.String,
 }
 OBSERVATION_TYPES = {
     "region_code": pl.String,
@@ -48,7 +54,9 @@ OBSERVATION_TYPES = {
     "usable": pl.Boolean,
     "source_kind": pl.String,
 }
-OPTIONAL = {"quote", "source_kind"}  # filled with nulls when a caller has none
+# Filled with nulls when a caller has none: the engine then falls back on the indicator's direction and the
+# stated value, and assesses no benchmark.
+OPTIONAL = {"quote", "source_kind", "annual_value", "annual_value_high", "direction", "benchmark_region_code"}
 INDICATOR_TYPES = {"indicator_id": pl.String, "direction": pl.String, "kind": pl.String, "measure": pl.String}
 REGION_TYPES = {"region_code": pl.String, "level": pl.String, "parent_code": pl.String}
 
@@ -81,13 +89,20 @@ def _check_values(frame: pl.DataFrame, column: str, allowed: list[str], name: st
 def prepare_targets(targets: pl.DataFrame, indicators: pl.DataFrame, year_now: int) -> pl.DataFrame:
     """Targets with their indicator's direction and the signs the comparisons need.
 
-    ``d``: +1 when more is better (increase or none), -1 when less is better.
+    ``d``: +1 when more is better, -1 when less is better: the target's own direction (下降10% is a decrease)
+    where the register gives one, else the indicator's (increase or none: +1).
     ``c``: +1 when the target is a floor (>=, >, =, range), -1 when a ceiling (<=, <).
     ``s``: the sign that makes a gap positive when better: ``c`` for >= > <= <, the direction for = and range
     (and ``d * c`` for changes, whose size is counted in the desired direction).
-    ``thr``: the threshold; a range is met at its less demanding end (the low end when more is better).
+    ``thr``: the threshold; a range is met at its less demanding end (the low end when more is better). A
+    recurring target's threshold is its value per calendar year (每月1篇 -> 12 a year).
     """
-    d = pl.when(pl.col("direction") == "decrease").then(-1).otherwise(1)
+    d = (pl.when(pl.col("target_direction") == "decrease").then(-1)
+         .when(pl.col("target_direction") == "increase").then(1)
+         .when(pl.col("direction") == "decrease").then(-1).otherwise(1))
+    per_year = pl.col("target_kind") == "per_year"
+    value = pl.when(per_year).then(pl.coalesce("annual_value", "value")).otherwise(pl.col("value"))
+    value_high = pl.when(per_year).then(pl.coalesce("annual_value_high", "value_high")).otherwise(pl.col("value_high"))
     c = pl.when(pl.col("comparator").is_in(CEILING_COMPARATORS)).then(-1).otherwise(1)
     change_kind = pl.col("target_kind").is_in(CHANGE_KINDS)
     flow = (pl.col("measure") == "flow").fill_null(False)
@@ -110,9 +125,9 @@ def prepare_targets(targets: pl.DataFrame, indicators: pl.DataFrame, year_now: i
         )
         .with_columns(
             pl.when(change_kind).then(pl.col("bound_sign")).otherwise(pl.col("level_sign")).alias("gap_sign"),
-            pl.when((pl.col("comparator") == "range") & (pl.col("level_sign") < 0) & pl.col("value_high").is_not_null())
-            .then(pl.col("value_high"))
-            .otherwise(pl.col("value"))
+            pl.when((pl.col("comparator") == "range") & (pl.col("level_sign") < 0) & value_high.is_not_null())
+            .then(value_high)
+            .otherwise(value)
             .alias("threshold"),
         )
     )
@@ -135,25 +150,9 @@ def _precheck(t: pl.DataFrame) -> pl.Expr:
     )
 
 
-def benchmark_level() -> pl.Expr:
-    """The level of the region whose average a relative_to_benchmark quote names, e.g. 全省平均 -> province."""
-    quote = pl.col("quote").fill_null("")
-    named = lambda words: quote.str.contains(f"全[{words}][^,，。;；]{{0,4}}平均")  # noqa: E731
-    return (
-        pl.when(pl.col("target_kind") != "relative_to_benchmark")
-        .then(None)
-        .when(named("国"))
-        .then(pl.lit("national"))
-        .when(named("省区"))
-        .then(pl.lit("province"))
-        .when(named("市州"))
-        .then(pl.lit("prefecture"))
-    )
-
-
 def _prepared_inputs(targets, observations, indicators, regions, params: dict):
     """Typed, checked inputs; targets prepared (direction, thresholds, series keys) in target_id order."""
-    targets = _typed(targets, TARGET_TYPES, "targets.csv")
+    targets = _typed(targets, TARGET_TYPES, "targets.csv").rename({"direction": "target_direction"})
     observations = _typed(observations, OBSERVATION_TYPES, "observations.csv")
     indicators = _typed(indicators, INDICATOR_TYPES, "indicators.csv")
     regions = _typed(regions, REGION_TYPES, "regions.csv")
@@ -172,15 +171,14 @@ def _prepared_inputs(targets, observations, indicators, regions, params: dict):
         )
 
     year_now = as_of_year(params)
-    up = ancestors(regions).select(
-        "region_code", pl.col("ancestor_level").alias("_bench_level"), pl.col("ancestor_code").alias("bench_code")
-    )
     t = (
         prepare_targets(targets, indicators, year_now)
         .sort("target_id")
         .with_row_index("_target_order")
-        .with_columns(benchmark_level().alias("_bench_level"))
-        .join(up, on=["region_code", "_bench_level"], how="left", maintain_order="left")
+        .with_columns(  # the benchmark region is a register column, proven by the quote (analysis.register)
+            pl.when(pl.col("target_kind") == "relative_to_benchmark").then(pl.col("benchmark_region_code"))
+            .alias("bench_code")
+        )
         .with_columns(
             pl.lit(year_now).alias("_year_now"),
             series_key().alias("series_id"),

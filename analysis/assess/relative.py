@@ -110,9 +110,10 @@ def _assess_relative_changes(t: pl.DataFrame, any_unit: pl.DataFrame) -> pl.Data
 
 
 def _assess_benchmarks(t: pl.DataFrame, series: pl.DataFrame, regions: pl.DataFrame) -> pl.DataFrame:
-    """控制在全省平均水平以下: the region's own figure against the figure of the region whose average the
-    quote names (全国 / 全省, 全区 / 全市 平均), for the target year. That figure is the benchmark the text
-    names, not an actual of the region. Other benchmarks (一半, 上一年, 当地公务员) are not assessed here."""
+    """控制在全省平均水平以下: the region's own figure against the figure of the benchmark region (the
+    register's ``benchmark_region_code``, proven by the quote's 全国 / 全省, 全区 / 全市 平均), for the target
+    year. That figure is the benchmark the text names, not an actual of the region. Benchmarks that are not
+    a region (上一年, 当地公务员) are not assessed here; 一半 is a level of 50 % in the register."""
     t = _lookup(t, series, "target_year", "at_target")
     t = _lookup(t, series, "target_year", "benchmark", left_key="bench_series_id")
     t = t.with_columns((pl.col("level_sign") * (pl.col("at_target_val") - pl.col("benchmark_val"))).alias("gap_raw"))

@@ -270,6 +270,25 @@ def test_per_year_targets_are_checked_year_by_year():
     assert one([target("T1", **later)], [year(2021, 3), year(2022, 4)])["status"] == "on_track"
 
 
+def test_a_monthly_target_is_checked_on_its_annual_equivalent():
+    """每月1篇: the register's annual_value (12) is the yearly threshold, not the stated 1."""
+    base = dict(indicator_id="count", target_kind="per_year", comparator=">=", value=1, annual_value=12, unit="所",
+                target_year=2023, plan_period_start=2022, plan_period_end=2023)
+    year = lambda y, v: obs(y, v, indicator="count", unit="所")  # noqa: E731
+    got = one([target("T1", **base)], [year(2022, 12), year(2023, 5)])
+    assert (got["status"], got["actual_value"], got["target_value"]) == ("not_achieved", 5, 1)
+    assert one([target("T1", **base)], [year(2022, 12), year(2023, 13)])["status"] == "achieved"
+
+
+def test_the_target_s_direction_decides_which_way_a_change_counts():
+    """下降10% on an indicator whose catalogue direction is 'increase': the register's direction wins."""
+    base = dict(indicator_id="rate", target_kind="relative_change", value=10, target_year=2023)
+    year = lambda y, v: obs(y, v)  # noqa: E731
+    fall = [year(2022, 10), year(2023, 8.5)]  # down 15%
+    assert one([target("T1", **base, direction="decrease")], fall)["status"] == "achieved"
+    assert one([target("T1", **base, direction="increase")], fall)["status"] == "not_achieved"
+
+
 def test_relative_change_needs_two_consecutive_years():
     base = dict(indicator_id="accidents", target_kind="relative_change", value=10, target_year=2023)
     year = lambda y, v: obs(y, v, indicator="accidents")  # noqa: E731
@@ -291,16 +310,17 @@ def test_milestones_need_an_observation_of_the_event():
     assert got["status"] == "insufficient_data" and "no observation records the event" in got["reason"]
 
 
-def test_relative_to_benchmark_compares_with_the_region_the_quote_names():
+def test_relative_to_benchmark_compares_with_the_register_s_benchmark_region():
+    """The benchmark region is the register's column (proven by the quote there), not a reading of the quote."""
     base = dict(indicator_id="spend", target_kind="relative_to_benchmark", comparator="<=", value=None,
-                target_year=2023, region_code="451002", quote="控制在全区平均水平以下")
+                target_year=2023, region_code="451002", quote="控制在全区平均水平以下", benchmark_region_code="450000")
     figures = [obs(2023, 3.1, indicator="spend", region="451002"), obs(2023, 3.5, indicator="spend", region="450000"),
                obs(2023, 2.0, indicator="spend", region="451000"), obs(2023, 3.0, indicator="spend", region="100000")]
     got = one([target("T1", **base)], figures)  # 全区 = the province-level region 450000, not the parent city
     assert got["status"] == "achieved" and got["gap"] == pytest.approx(0.4) and "450000" in got["reason"]
-    got = one([target("T1", **{**base, "quote": "不高于全国平均水平"})], figures)
+    got = one([target("T1", **{**base, "benchmark_region_code": "100000"})], figures)
     assert got["status"] == "not_achieved" and got["gap"] == pytest.approx(-0.1)
-    got = one([target("T1", **{**base, "quote": "确保实践性教学学时占总学时一半以上"})], figures)
+    got = one([target("T1", **{**base, "benchmark_region_code": None})], figures)  # the quote alone decides nothing
     assert got["status"] == "insufficient_data" and "names no region's average" in got["reason"]
 
 

@@ -36,10 +36,18 @@ from .errors import InputError
 from .params import as_of_year, load_params
 from .paths import expectations_dir, processed_dir, raw_dir, relative, reports_dir
 from .reference import load_indicators, load_regions
+from .semantics import VALUE_RULES
 from .snapshot import read_raw, read_raw_text
 from .statistics import load_sources, observations_path
 from .tables import read_table, table_path
-from .vocabulary import COMPARATOR_CODES, SOURCE_KINDS, TARGET_KIND_CODES, VALUELESS_KINDS
+from .vocabulary import (
+    COMPARATOR_CODES,
+    PERIOD_CODES,
+    SOURCE_KINDS,
+    TARGET_DIRECTIONS,
+    TARGET_KIND_CODES,
+    VALUELESS_KINDS,
+)
 
 SEVERITY = {"critical": "error", "warning": "warning", "info": "warning"}
 SUITES = ("observations", "targets")
@@ -65,7 +73,8 @@ def suite_parameters() -> dict:
     """Run-time values of the suites' $PARAMETER references, from the catalogues and params.yaml."""
     return {"region_codes": sorted(load_regions()), "indicator_ids": sorted(load_indicators()),
             "source_ids": sorted(load_sources()), "current_year": as_of_year(load_params()),
-            "target_kinds": TARGET_KIND_CODES, "comparators": COMPARATOR_CODES, "source_kinds": SOURCE_KINDS}
+            "target_kinds": TARGET_KIND_CODES, "comparators": COMPARATOR_CODES, "source_kinds": SOURCE_KINDS,
+            "target_directions": TARGET_DIRECTIONS, "periods": PERIOD_CODES, "value_rules": sorted(VALUE_RULES)}
 
 
 

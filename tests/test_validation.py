@@ -101,7 +101,7 @@ def test_year_over_year_jump_is_a_warning(tree):
 
 
 REGISTER_COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator", "value",
-                    "value_high", "unit", "target_year", "baseline_value", "baseline_year", "quote", "year_quote",
+                    "value_high", "unit", "value_rule", "period", "direction", "benchmark_region_code", "target_year", "baseline_value", "baseline_year", "quote", "year_quote",
                     "flags", "note", "quote_start", "quote_end", "raw_start", "raw_end", "plan_period_start",
                     "plan_period_end"]
 CONSTRUCTED = [  # (target_id, region, indicator, kind, comparator, value, value_high, unit, year): one defect each
@@ -119,6 +119,10 @@ CONSTRUCTED = [  # (target_id, region, indicator, kind, comparator, value, value
     ("T900-012", "999999", "preschool_gross_enrolment_rate", "level", ">=", "90", "", "%", "2025"),  # 13: region
     ("T900-013", "530600", "quality_balanced_compulsory_counties", "milestone", ">=", "", "", "个", "2025"),  # 14: good
 ]
+# Rows 15-17: one defect each in the register's readings of the quote (issue 12).
+READINGS = {"T900-014": {"direction": "sideways"}, "T900-015": {"period": "weekly", "target_kind": "per_year"},
+            "T900-016": {"value_rule": "大部分"}}
+CONSTRUCTED += [(tid, "530600", "preschool_gross_enrolment_rate", "level", ">=", "90", "", "%", "2025") for tid in READINGS]
 
 
 def test_register_suite_on_a_constructed_register(tree, tmp_path):
@@ -131,7 +135,7 @@ def test_register_suite_on_a_constructed_register(tree, tmp_path):
             writer.writerow({"target_id": target_id, "document_id": "900-test", "region_code": region,
                              "indicator_id": indicator, "target_kind": kind, "comparator": comparator,
                              "value": value, "value_high": high, "unit": unit, "target_year": year,
-                             "quote": "test fixture"})
+                             "quote": "test fixture", "direction": "increase"} | READINGS.get(target_id, {}))
     assert statistics.main([]) == 0
     found = {k: v for k, v in failures(validation.validate(targets_path=path)).items() if k[0] == "targets"}
     name = str(path)
@@ -147,6 +151,9 @@ def test_register_suite_on_a_constructed_register(tree, tmp_path):
         ("targets", "range_ordered", "error"): [(name, 11, "value_high", "3")],
         ("targets", "indicator_id_known", "error"): [(name, 12, "indicator_id", "no_such_indicator")],
         ("targets", "region_code_known", "error"): [(name, 13, "region_code", "999999")],
+        ("targets", "direction_known", "error"): [(name, 15, "direction", "sideways")],
+        ("targets", "period_known", "error"): [(name, 16, "period", "weekly")],
+        ("targets", "value_rule_known", "error"): [(name, 17, "value_rule", "大部分")],
     }
 
 

@@ -101,7 +101,8 @@ def test_year_over_year_jump_is_a_warning(tree):
 
 
 REGISTER_COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator", "value",
-                    "value_high", "unit", "value_rule", "period", "direction", "benchmark_region_code", "target_year", "baseline_value", "baseline_year", "quote", "year_quote",
+                    "value_high", "unit", "value_rule", "period", "direction", "benchmark_region_code", "target_year",
+                    "baseline_value", "baseline_year", "quote", "year_quote",
                     "flags", "note", "quote_start", "quote_end", "raw_start", "raw_end", "plan_period_start",
                     "plan_period_end"]
 CONSTRUCTED = [  # (target_id, region, indicator, kind, comparator, value, value_high, unit, year): one defect each

@@ -88,6 +88,14 @@ def test_one_treatment_per_recurring_phrase(rows):
     assert not [d for d in load_dismissals(texts) if "两个只增不减" in d["quote"]]
 
 
+def test_a_county_s_special_education_school_is_one_commitment_everywhere(rows):
+    """推进大关县特殊教育学校建设 (000) and 推动那坡县建设特殊教育学校 (003): the same milestone, one indicator."""
+    county_school = re.compile(r"推[进动][^,，。]{0,3}[县市][^,，。]{0,3}特殊教育学校")
+    same = [r for r in rows.values() if county_school.search(r["quote"]) and r["target_kind"] == "milestone"]
+    assert len({r["document_id"] for r in same}) > 1
+    assert len({(r["indicator_id"], r["target_kind"]) for r in same}) == 1
+
+
 def test_benchmarks_name_their_region(rows):
     for r in rows.values():
         levels = semantics.benchmark_levels(r["quote"])

@@ -1,6 +1,6 @@
-"""Candidate extractor: every numeric commitment-like span in a normalized plan, and every phrase that
+"""Candidate extractor: every numeric commitment-like span in a normalized plan, every phrase that
 states a value without a digit (全覆盖, 所有, 每个…都, 全面接入, 清零, 零突破, 一半, 只增不减: the value rules of
-``analysis.semantics``), so nothing in the register is missed. Each candidate must be covered by a register quote or by a reviewed dismissal
+``analysis.semantics``) and every 实现 (…实现首批招生, 实现…全覆盖), so nothing in the register is missed. Each candidate must be covered by a register quote or by a reviewed dismissal
 (``data/raw/register/dismissals.csv``: document_id, quote, reason). Works on any plan text: the
 rules are about how Chinese plans write numbers, not about these five documents.
 
@@ -31,6 +31,9 @@ MEASURE = r"(?:个百分点|万人次|万人|万名|所|个|人次|人|名|间|�
 QUANTITY = re.compile(rf"{NUMBER}(?:\s*[—\-－~～至到]\s*{NUMBER})?\s*{MEASURE}")
 # Year phrases that date a commitment: 到2025年, 2023学年前, 2025年底, 每年.
 YEAR_PHRASE = re.compile(r"(?:到|至|在|于|截至)?(?:19|20)\d\d\s*(?:学)?年(?:底|前|末|内|秋季学期)?|每年|每学年")
+# 实现 ("achieve"): how plans state a commitment that has no number (实现首批招生); also a noun and a purpose
+# word (为实现…目标), so each one is registered or dismissed with a reason.
+ACHIEVE = re.compile(r"实现")
 # "一个/一所/一项…" is mostly the indefinite article ("一个中心"), not a count: not a candidate.
 INDEFINITE = re.compile(r"^一(?:个|所|项|批|支|条|家|座|门|节|套|台|间|名)$")
 DISMISSAL_COLUMNS = ["document_id", "quote", "reason"]
@@ -59,6 +62,7 @@ def extract(document_id: str, text: str) -> list[Candidate]:
     phrase of its sentence (if any)."""
     found = [(m, "numeric") for m in QUANTITY.finditer(text) if not INDEFINITE.match(m.group())]
     found += [(m, "valueless") for m in VALUE_PHRASES.finditer(text)]
+    found += [(m, "valueless") for m in ACHIEVE.finditer(text)]
     candidates = []
     for m, kind in sorted(found, key=lambda item: (item[0].start(), item[0].end())):
         left, right = _sentence_bounds(text, m.start(), m.end())

@@ -68,8 +68,8 @@ TABLES = {t.name: t for t in [
               ("raw_start", INT, "offset of the quote's original in the raw text"), ("raw_end", INT, ""),
               ("plan_period_start", INT, "first year of the plan"), ("plan_period_end", INT, "last year of the plan")),
           ("target_id",)),
-    Table("candidates", "Numeric candidates and value-less commitments (全覆盖, 清零, 一半…) found in the normalized "
-          "texts, for the register's review.",
+    Table("candidates", "Numeric candidates and value-less commitments (全覆盖, 清零, 一半, 实现…) found in the "
+          "normalized texts, for the register's review.",
           _cols(("document_id", S), ("start", INT, "offset in the normalized text"), ("end", INT),
                 ("candidate", S, "the number and its measure word, or the value-less phrase"),
                 ("kind", S, "numeric or valueless"), ("year_hint", S, "year phrase of the sentence"),

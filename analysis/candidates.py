@@ -1,6 +1,7 @@
 """Candidate extractor: every numeric commitment-like span in a normalized plan, every phrase that
 states a value without a digit (全覆盖, 所有, 每个…都, 全面接入, 清零, 零突破, 一半, 只增不减: the value rules of
-``analysis.semantics``) and every 实现 (…实现首批招生, 实现…全覆盖), so nothing in the register is missed. Each candidate must be covered by a register quote or by a reviewed dismissal
+``analysis.semantics``) and every 实现 (…实现首批招生, 实现…全覆盖), so nothing in the register is missed.
+Each candidate must be covered by a register quote or by a reviewed dismissal
 (``data/raw/register/dismissals.csv``: document_id, quote, reason). Works on any plan text: the
 rules are about how Chinese plans write numbers, not about these five documents.
 

@@ -78,7 +78,8 @@ def test_adding_a_figure_and_a_plan_the_readmes_way_keeps_the_whole_suite_green(
     meta.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
     make(copy, "normalize")
     register = copy / "data" / "raw" / "register" / "targets.csv"
-    common = {"document_id": "005-test", "region_code": "430300", "comparator": ">=", "target_year": "2025"}
+    common = {"document_id": "005-test", "region_code": "430300", "comparator": ">=", "target_year": "2025",
+              "direction": "increase"}
     append_row(register, common | {"target_id": "T005-001", "indicator_id": "preschool_gross_enrolment_rate",
                                    "target_kind": "level", "value": "93", "unit": "%",
                                    "quote": "到2025年，全市学前三年毛入园率达到93%以上"})

@@ -97,7 +97,7 @@ def test_descriptor_is_valid_and_byte_identical_on_rerun(tree):
     assert (assessments["region_code"], assessments["target_year"], assessments["gap"]) == \
         ("string", "integer", "number")
     assert by_name["assessments.csv"]["schema"]["primaryKey"] == ["target_id"]
-    assert package["version"] == versions.snapshot_version()[0]
+    assert package["version"] == versions.check()  # the release, or "<release>+unreleased" after a described change
     # targets.csv has no Parquet twin here: types are inferred, codes stay strings
     inferred = {f["name"]: f["type"] for f in by_name["targets.csv"]["schema"]["fields"]}
     assert (inferred["region_code"], inferred["target_year"], inferred["value"]) == ("string", "integer", "number")

@@ -140,6 +140,9 @@ def _symbol(comparator: str | None) -> str:
 
 
 def _number(value) -> str:
+    """A value as written: 98.8, 100 (no trailing .0); a value the source lost as '— (数值缺失 value lost)'."""
+    if value in (None, ""):
+        return "— (数值缺失 value lost) "
     return f"{float(value):g}"
 
 

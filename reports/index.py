@@ -50,10 +50,18 @@ display(HTML(report.assessed_targets_html(R)))
 display(HTML(report.summary_html(R)))
 
 # %% [markdown]
-# **状态热图 Status heat map.** Rows are indicators, columns regions. A cell's colour *and* hatch
-# pattern give the least favourable assessable status among that region's targets for the indicator
-# (so the map reads in greyscale print too); the number is how many targets the cell holds. A blank
-# cell: no target.
+# **按主题 By theme.** Rows are the themes of the indicator framework (access, inclusive preschool,
+# balanced compulsory education, …), columns the plans' regions (a county's targets count under the plan
+# that set them). Each cell says how many targets the plan sets in that theme, what became of them, and
+# why the rest cannot be assessed.
+
+# %%
+display(HTML(report.theme_view_html(R)))
+
+# %% [markdown]
+# **状态热图 Status heat map**, by indicator, for the indicators that are assessable or shared by two or
+# more regions. A cell's colour *and* hatch pattern give the least favourable assessable status (it reads
+# in greyscale print too); the number is how many targets the cell holds. A blank cell: no target.
 
 # %%
 display(HTML(report.heatmap_svg(R)))

@@ -23,6 +23,7 @@ from .answer import (
     heatmap_svg,
     region_codes,
     summary_html,
+    theme_view_html,
 )
 from .inputs import ENV_PROCESSED, Inputs, ReportError, input_dir, load_inputs
 from .markup import MISSING, esc, fmt, indicator_label, link, pct, region_anchor, region_label, status_badge
@@ -35,6 +36,7 @@ from .render import OUTPUT, SOURCE, check_page, main, quarto_version, render
 from .sources import citation_html, documents_html, figures_html, sources_html
 
 __all__ = [
+    "theme_view_html",
     "changes_html",
     "conflicts_html",
     "anchor",

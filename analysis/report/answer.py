@@ -139,7 +139,7 @@ def assessed_targets_html(inputs: Inputs) -> str:
         actual = f"{fmt(a['actual_value'], 2)} {esc(a['unit'] or '')} ({fmt(a['actual_year'])})"
         rows.append([f'<a href="#{region_anchor(a["region_code"])}">{esc(region_label(inputs, a["region_code"]))}</a>',
                      esc(a["target_id"]), esc(indicator_label(inputs, a["indicator_id"])),
-                     esc(target_text(a, t)) + f" · {fmt(a['target_year'])}", actual, status_badge(a["status"]),
+                     esc(target_text(inputs, a, t)) + f" · {fmt(a['target_year'])}", actual, status_badge(a["status"]),
                      notes_html(a, t), source_html(inputs, a["actual_source_id"])])
     header = [("地区 Region", ""), ("目标 Target", ""), ("指标 Indicator", ""), ("目标值 Target (as the plan says)", ""),
               ("实际 Actual (year)", ""), ("状态 Status", ""), ("注意与说明 Caveats and notes", ""),
@@ -187,3 +187,45 @@ def heatmap_svg(inputs: Inputs) -> str:
             f"none assessable, are not drawn (see the region tables)</summary><p>{names}</p></details>"
         )
     return f'<div class="edugap-figure" id="heatmap">{svg}</div>{note}'
+
+
+def theme_view_html(inputs: Inputs) -> str:
+    """Regions × themes: how many targets each plan sets in each theme and what became of them, in words
+    and numbers (reads in greyscale). A county's targets count under the plan that set them."""
+    from ..reference import load_themes
+
+    themes = load_themes()
+    owner = plan_regions(inputs)
+    theme_of = {i: row.get("theme_id") for i, row in inputs.indicators.items()}
+    frame = inputs.assessments.with_columns(
+        pl.col("indicator_id").replace_strict(theme_of, default=None, return_dtype=pl.String).alias("_theme"),
+        pl.col("region_code").replace_strict({k: v for k, v in owner.items() if k is not None}, default=None,
+                                             return_dtype=pl.String).alias("_plan_region"))
+    columns = sorted({owner[c] for c in owner}, key=lambda c: (c is None, c or ""))
+    reasons = {code: zh for code, zh, _ in UNASSESSED_REASONS}
+    rows = []
+    for theme_id, theme in themes.items():
+        in_theme = frame.filter(pl.col("_theme") == theme_id)
+        if in_theme.height == 0:
+            continue
+        cells = [f"<strong>{esc(theme['name_zh'])}</strong><br>{esc(theme['name_en'])}"]
+        for code in columns:
+            part = in_theme.filter(pl.col("_plan_region").is_null() if code is None else pl.col("_plan_region") == code)
+            cells.append(_theme_cell(part, reasons))
+        rows.append(cells)
+    header = [("主题 Theme", "")] + [(esc(region_label(inputs, c)), "") for c in columns]
+    return f'<div class="edugap-scroll" id="theme-view">{html_table(header, rows, table_id="theme-table")}</div>'
+
+
+def _theme_cell(part: pl.DataFrame, reasons: dict) -> str:
+    if part.height == 0:
+        return '<span class="edugap-missing">—</span>'
+    counts = _counts(part)
+    outcome = [f"{zh} {counts[code]}" for code, zh, _ in SUMMARY_GROUPS if code != INSUFFICIENT and counts[code]]
+    missing_parts = [f"{reasons[code]} {counts[code]}" for code, _ in REASON_COLUMNS if counts[code]]
+    text = f"<strong>{counts['targets']}</strong> 项 targets"
+    if outcome:
+        text += "<br>" + esc("；".join(outcome))
+    if missing_parts:
+        text += '<br><span class="edugap-reasons">无法评估 ' + esc("；".join(missing_parts)) + "</span>"
+    return text

@@ -38,7 +38,7 @@ def _target_rows(inputs: Inputs, code) -> list[dict]:
                 "目标 target": esc(a["target_id"]),
                 "指标 indicator": esc(indicator_label(inputs, a["indicator_id"])),
                 "原文 quote": f'<span class="edugap-quote">{esc(t.get("quote"))}</span>',
-                "目标（按原文）target as the plan says": esc(target_text(a, t)),
+                "目标（按原文）target as the plan says": esc(target_text(inputs, a, t)),
                 "目标值 value": fmt(a["target_value"]),
                 "年份 year": fmt(a["target_year"]),
                 "实际 actual": fmt(a["actual_value"], 2),

@@ -5,46 +5,20 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..vocabulary import COMPARATOR, FLAGS, KIND, PERCENTAGE_POINTS
+from .. import semantics
+from ..vocabulary import FLAGS, KIND
 from .inputs import Inputs
-from .markup import MISSING, esc, fmt, link, missing
-
-# Optional register columns (a newer register has them): read with .get, so older snapshots still render.
-PERIOD_SUFFIX = {"month": "/月 a month", "term": "/学期 a term", "school_year": "/学年 a school year",
-                 "year": "/年 a year", "plan_period": " over the plan period"}
+from .markup import MISSING, esc, link, missing
 
 
-def target_text(a: dict, t: dict) -> str:
-    """Plain text: '≥ 98.8 %', '下降 decrease ≥ 10 %', '≥ 1 篇/月 a month', '+17 所 (increment)',
-    '实现 event', '≤ benchmark region'. ``a``: the assessment row, ``t``: the register row."""
-    kind, comparator = a["target_kind"], COMPARATOR.get(a["comparator"])
-    symbol = comparator.symbol if comparator else (a["comparator"] or "")
-    unit = a["unit"] or ""
-    value = fmt(a["target_value"]) if missing(a["target_value_high"]) else \
-        f"{fmt(a['target_value'])}–{fmt(a['target_value_high'])}"
-    if a["comparator"] == "range":
-        symbol = ""
-    if missing(a["target_value"]) and kind in ("milestone", "relative_to_benchmark"):
-        if kind == "milestone":
-            return "实现 event (里程碑 milestone)"
-        bench = t.get("benchmark_region_code")
-        return f"{symbol} 对标 benchmark {'' if missing(bench) else bench}".strip()
-    if missing(a["target_value"]):
-        return f"{symbol} — (数值缺失 value lost)".strip()
-    direction = t.get("direction")
-    if kind == "relative_change" or direction in ("increase", "decrease"):
-        if direction == "decrease":
-            return f"下降 fall {symbol} {value} {unit}".replace("  ", " ").strip()
-        if kind == "relative_change":
-            return f"提高 rise {symbol} {value} {unit}".replace("  ", " ").strip()
-    if kind == "increment":
-        return f"新增 add {symbol} {value} {unit} (增量 increment)".replace("  ", " ").strip()
-    if kind == "per_year":
-        period = t.get("period") or "year"
-        return f"{symbol} {value} {unit}{PERIOD_SUFFIX.get(period, '/' + str(period))}".replace("  ", " ").strip()
-    if unit == PERCENTAGE_POINTS:
-        return f"{symbol} {value} 个百分点 percentage points".strip()
-    return f"{symbol} {value} {unit}".replace("  ", " ").strip()
+def target_text(inputs: Inputs, a: dict, t: dict) -> str:
+    """The target as the plan means it ("≥1 篇/月", "下降 ≥10%", "≥100% (全覆盖)", "≤ 全省 平均"), from the
+    register row ``t`` (``a``, the assessment, stands in where the register row is missing)."""
+    row = t or {"target_kind": a["target_kind"], "comparator": a["comparator"], "value": a["target_value"],
+                "value_high": a["target_value_high"], "unit": a["unit"]}
+    bench = row.get("benchmark_region_code")
+    name = inputs.regions[bench]["name_zh"] if bench in inputs.regions else ""
+    return semantics.target_text(row, name)
 
 
 def kind_label(kind) -> str:

@@ -199,3 +199,10 @@ def test_comparability_counts_shared_indicators_and_targets():
 def test_every_period_of_the_vocabulary_has_its_phrase():
     from analysis.vocabulary import PERIOD_CODES
     assert list(semantics.PERIOD_PHRASES) == PERIOD_CODES
+
+
+def test_target_text_says_when_the_source_lost_the_value():
+    from analysis.semantics import target_text
+
+    text = target_text({"target_kind": "level", "comparator": ">", "value": None, "unit": "%"})
+    assert "数值缺失 value lost" in text

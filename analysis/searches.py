@@ -225,6 +225,7 @@ def unusable_figures(observations: list[dict], indicators: dict) -> dict[tuple[s
     not stated, or a validation error), and a figure kept as context only (no ``indicator_id``) whose
     published name names the indicator, by the same literal rule as the searches."""
     found: dict[tuple[str, str], list[str]] = {}
+    named: dict[str, frozenset[str]] = {}  # published name -> indicators it names, computed once per name
     for obs in observations:
         note = f" ({obs['note']})" if obs.get("note") else ""
         label = f"{obs['indicator_as_published']!s} = {obs['value']} {obs['unit']}, {obs['source_id']}{note}"
@@ -232,7 +233,10 @@ def unusable_figures(observations: list[dict], indicators: dict) -> dict[tuple[s
             if str(obs.get("usable")).lower() != "true":
                 found.setdefault((obs["region_code"], obs["indicator_id"]), []).append(f"no usable year: {label}")
             continue
-        for indicator_id in sorted(indicators_named(obs["indicator_as_published"] or "", indicators)):
+        published = obs["indicator_as_published"] or ""
+        if published not in named:
+            named[published] = indicators_named(published, indicators)
+        for indicator_id in sorted(named[published]):
             found.setdefault((obs["region_code"], indicator_id), []).append(f"context only: {label}")
     return found
 
@@ -313,18 +317,21 @@ def _cell(value) -> str:
 
 def coverage_html(outcomes: pl.DataFrame, coverage: pl.DataFrame, region_names: dict[str, str] | None = None) -> str:
     """The coverage split for the report: counts per region, then every target without an actual with
-    its outcome, what was sought, where and when. Every text from the inputs is escaped."""
+    its outcome, what was sought, where and when. Every text from the inputs is escaped.
+
+    ``outcomes`` / ``coverage``: target_searches.csv and search_coverage.csv (typed or read as text; an
+    empty region code may be null or ''); ``region_names``: code -> name shown beside the code."""
     names = region_names or {}
-    label = lambda code: ("合计 All regions" if code == ALL else "地区未注明 region not named" if code is None  # noqa: E731
+    label = lambda code: ("合计 All regions" if code == ALL else "地区未注明 region not named" if not code  # noqa: E731
                           else f"{names.get(code, '')} {code}".strip())
     head = "".join(f"<th>{html.escape(h)}</th>" for h in
                    ["地区 region", "指标 targets", *(OUTCOME_LABELS[o] for o in OUTCOMES)])
     body = "".join("<tr>" + f"<td>{_cell(label(r['region_code']))}</td>"
-                   + "".join(f'<td class="num">{r[c]}</td>' for c in ["targets", *OUTCOMES]) + "</tr>"
+                   + "".join(f'<td class="num">{_cell(r[c])}</td>' for c in ["targets", *OUTCOMES]) + "</tr>"
                    for r in coverage.iter_rows(named=True))
     parts = [f'<table id="search-coverage"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>']
     missing = outcomes.filter(pl.col("outcome") != "assessed")
-    columns = ["target_id", "outcome", "sought", "years", "where", "when", "note"]
+    columns = ["target_id", "outcome", "matched_by", "sought", "years", "where", "when", "note"]
     for (code,), group in missing.group_by("region_code", maintain_order=True):
         rows = "".join("<tr>" + "".join(f"<td>{_cell(OUTCOME_LABELS.get(v, v) if c == 'outcome' else v)}</td>"
                                         for c, v in ((c, r[c]) for c in columns)) + "</tr>"

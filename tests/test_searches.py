@@ -330,6 +330,15 @@ def test_the_report_section_names_every_target_left_not_yet_searched(shipped):
     assert all(f"<td>{tid}</td>" in page for tid in waiting)
 
 
+def test_the_report_section_reads_the_written_csv_as_text():
+    """The report reads processed CSVs as text: an empty region code arrives as null, not as a code."""
+    outcomes = pl.read_csv(REPO / "data/processed/target_searches.csv", infer_schema=False)
+    coverage = pl.read_csv(REPO / "data/processed/search_coverage.csv", infer_schema=False)
+    page = searches.coverage_html(outcomes, coverage)
+    assert ("地区未注明 region not named" in page) == outcomes["region_code"].is_null().any()
+    assert page.count("<details>") == outcomes.filter(pl.col("outcome") != "assessed")["region_code"].n_unique()
+
+
 def test_the_written_tables_are_the_built_ones(shipped):
     for name, frame in shipped.items():
         path = REPO / "data/processed" / f"{name}.csv"

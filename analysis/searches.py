@@ -9,6 +9,8 @@ named by file, row and column). Outputs, one row per target and one per region:
   and indicator exists but cannot assess it), ``searched_not_found`` (a recorded search covers it) or
   ``not_yet_searched`` — with the searches, what was sought, where, when and a note.
 * ``data/processed/search_coverage.{csv,parquet}``: the outcome counts per region plus an ``ALL`` row.
+* ``data/processed/searches.{csv,parquet}``: the trail itself with its ids, what each row names and how many
+  targets it covers (a row covering none is one to reword: it names neither an indicator nor a publication).
 
 The matching rule (docs/data-contracts.md, "How a search is linked to targets"), kept deliberately small
 so that a curator can predict it: a search covers a target when
@@ -59,6 +61,9 @@ OUTCOMES = ["assessed", "searched_not_found", "found_unusable", "not_yet_searche
 TARGET_SEARCH_COLUMNS = ["target_id", "region_code", "indicator_id", "target_year", "outcome", "matched_by",
                          "search_ids", "sought", "years", "where", "when", "note"]
 COVERAGE_COLUMNS = ["region_code", "targets", *OUTCOMES]
+TRAIL_COLUMNS = ["search_id", "region_code", "region_name", "what_was_sought", "year_from", "year_to",
+                 "where_searched", "searched_on", "result", "note", "named_indicators", "general_publication",
+                 "targets_covered"]
 ALL = "ALL"
 CODE_SEPARATOR = ";"
 JOIN = " | "  # joins several searches' free texts, which may themselves contain ';'
@@ -82,6 +87,7 @@ class Search:
     note: str
     indicators: frozenset[str]
     general: bool
+    region_name: str = ""
 
 
 def searches_path() -> Path:
@@ -170,7 +176,7 @@ def load_searches(regions: dict | None = None, indicators: dict | None = None) -
         searches.append(Search(search_id(row["_row"]), codes, row["what_was_sought"], year_from, year_to,
                                row["where_searched"], searched_on, row["result"], row["note"],
                                indicators_named(row["what_was_sought"], indicators),
-                               names_publication(row["what_was_sought"])))
+                               names_publication(row["what_was_sought"]), row["region_name"]))
     return searches
 
 
@@ -301,6 +307,23 @@ def coverage_by_region(outcomes: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([per_region.select(COVERAGE_COLUMNS), overall.select(COVERAGE_COLUMNS)])
 
 
+def trail_table(searches: list[Search], targets: list[dict]) -> pl.DataFrame:
+    """The trail as processed data, one row per search in id order, with the number of targets it covers."""
+    covered: dict[str, int] = {}
+    for found in link(searches, targets).values():
+        for search in found:
+            covered[search.search_id] = covered.get(search.search_id, 0) + 1
+    rows = [{"search_id": s.search_id, "region_code": CODE_SEPARATOR.join(s.region_codes),
+             "region_name": s.region_name or None, "what_was_sought": s.sought, "year_from": s.year_from,
+             "year_to": s.year_to, "where_searched": s.where, "searched_on": s.searched_on, "result": s.result,
+             "note": s.note or None, "named_indicators": CODE_SEPARATOR.join(sorted(s.indicators)) or None,
+             "general_publication": s.general, "targets_covered": covered.get(s.search_id, 0)} for s in searches]
+    schema = ({c: pl.String for c in TRAIL_COLUMNS}
+              | {"year_from": pl.Int64, "year_to": pl.Int64, "general_publication": pl.Boolean,
+                 "targets_covered": pl.Int64})
+    return pl.DataFrame(rows, schema=schema).sort("search_id")
+
+
 # ---------------------------------------------------------------- for the report
 
 OUTCOME_LABELS = {
@@ -353,11 +376,13 @@ def read_processed(name: str) -> list[dict]:
 
 
 def build() -> dict[str, pl.DataFrame]:
-    """Both tables, fully checked; nothing is written until both are built."""
+    """All three tables, fully checked; nothing is written until all are built."""
     regions, indicators = load_regions(), load_indicators()
-    outcomes = target_searches(read_processed("targets"), read_processed("assessments"),
-                               read_processed("observations"), load_searches(regions, indicators), indicators)
-    return {"target_searches": outcomes, "search_coverage": coverage_by_region(outcomes)}
+    targets, trail = read_processed("targets"), load_searches(regions, indicators)
+    outcomes = target_searches(targets, read_processed("assessments"), read_processed("observations"), trail,
+                               indicators)
+    return {"target_searches": outcomes, "search_coverage": coverage_by_region(outcomes),
+            "searches": trail_table(trail, targets)}
 
 
 def write(tables: dict[str, pl.DataFrame]) -> list[Path]:

@@ -199,6 +199,17 @@ def test_coverage_html_escapes_every_text_from_the_inputs():
     assert "T2" in page and searches.OUTCOME_LABELS["not_yet_searched"] in page
 
 
+def test_the_trail_table_counts_the_targets_each_search_covers():
+    found = [search(sid="S001", sought="学前教育毛入园率"), search(sid="S002", sought="昭通职业学院 first intake"),
+             search(sid="S003", codes=("451000", "451026"), sought="work reports")]
+    targets = [target("T1"), target("T2", indicator="digital_classroom_share"), target("T3", region="451026")]
+    trail = searches.trail_table(found, targets)
+    assert trail["targets_covered"].to_list() == [1, 0, 3]
+    assert trail["region_code"].to_list() == ["451000", "451000", "451000;451026"]
+    assert trail["named_indicators"].to_list() == ["preschool_gross_enrolment_rate", None, None]
+    assert trail["general_publication"].to_list() == [False, False, True]
+
+
 # ---------------------------------------------------------------- bad rows in the trail
 
 def write_trail(tree: Path, *rows: str) -> Path:
@@ -279,8 +290,9 @@ def test_the_step_writes_the_same_bytes_every_run(tree):
     out = tree / "data/processed"
     assert searches.main([]) == 0
     first = {p.name: p.read_bytes() for p in out.iterdir() if p.stem in ("target_searches", "search_coverage")}
-    assert sorted(first) == ["search_coverage.csv", "search_coverage.parquet", "target_searches.csv",
-                             "target_searches.parquet"]
+    first |= {p.name: p.read_bytes() for p in out.glob("searches.*")}
+    assert sorted(first) == ["search_coverage.csv", "search_coverage.parquet", "searches.csv", "searches.parquet",
+                             "target_searches.csv", "target_searches.parquet"]
     assert searches.main([]) == 0
     assert {name: (out / name).read_bytes() for name in first} == first
 
@@ -307,6 +319,18 @@ def test_assessed_means_exactly_the_targets_with_an_actual(shipped):
     with_actual = set(assessments.filter(pl.col("status") != "insufficient_data")["target_id"].to_list())
     outcomes = shipped["target_searches"]
     assert set(outcomes.filter(pl.col("outcome") == "assessed")["target_id"].to_list()) == with_actual
+
+
+def test_the_trail_keeps_every_recorded_search_and_its_links(shipped):
+    raw = pl.read_csv(REPO / SEARCHES, infer_schema=False)
+    trail = shipped["searches"]
+    assert trail.height == raw.height
+    linked = shipped["target_searches"]["search_ids"].drop_nulls().str.split(";").explode()
+    cited = dict(linked.value_counts().iter_rows())  # a target's row cites the searches that decided its outcome
+    targets = shipped["target_searches"]
+    for row in trail.iter_rows(named=True):
+        of_its_regions = targets.filter(pl.col("region_code").is_in(row["region_code"].split(";"))).height
+        assert cited.get(row["search_id"], 0) <= row["targets_covered"] <= of_its_regions
 
 
 def test_searched_targets_say_where_and_when(shipped):

@@ -28,7 +28,7 @@ so that a curator can predict it: a search covers a target when
 
 Command line::
 
-    python -m analysis.searches      # after the assessment: writes target_searches and search_coverage
+    edugap searches                  # after the assessment (or python -m analysis.searches)
 """
 
 from __future__ import annotations
@@ -42,28 +42,22 @@ from pathlib import Path
 
 import polars as pl
 
-from .atomic import write_csv_atomic, write_parquet_atomic
-from .errors import InputError, command
-from .paths import processed_dir, raw_dir, relative
+from .cli import step_command
+from .errors import InputError
+from .paths import raw_dir, relative
 from .reference import load_indicators, load_regions, regions_path
-from .tables import read_raw_csv, reject_formulas
+from .tables import read_raw_csv, read_table, reject_formulas, schema, write_tables
+from .vocabulary import SEARCH_MATCHES, SEARCH_OUTCOME_CODES, SEARCH_OUTCOME_LABELS, SEARCH_RESULTS
 
 SEARCH_COLUMNS = ["region_code", "region_name", "what_was_sought", "years", "where_searched", "searched_on",
                   "result", "note"]
 REQUIRED_CELLS = ["region_code", "what_was_sought", "years", "where_searched", "searched_on", "result"]
-# A fruitful search is not recorded here: its figure goes into observations.csv with its source.
-RESULTS = ["not found", "found unusable"]
+RESULTS = SEARCH_RESULTS
 # Words that make a search a search of a general publication of the region (every indicator it could carry).
 PUBLICATIONS = ["统计公报", "年鉴", "工作报告", "总结", "新闻发布会", "bulletin", "yearbook", "work report",
                 "summar", "press conference"]
-MATCHED_BY = ["indicator", "publication"]
-OUTCOMES = ["assessed", "searched_not_found", "found_unusable", "not_yet_searched"]
-TARGET_SEARCH_COLUMNS = ["target_id", "region_code", "indicator_id", "target_year", "outcome", "matched_by",
-                         "search_ids", "sought", "years", "where", "when", "note"]
-COVERAGE_COLUMNS = ["region_code", "targets", *OUTCOMES]
-TRAIL_COLUMNS = ["search_id", "region_code", "region_name", "what_was_sought", "year_from", "year_to",
-                 "where_searched", "searched_on", "result", "note", "named_indicators", "general_publication",
-                 "targets_covered"]
+MATCHED_BY = SEARCH_MATCHES
+OUTCOMES = SEARCH_OUTCOME_CODES
 ALL = "ALL"
 CODE_SEPARATOR = ";"
 JOIN = " | "  # joins several searches' free texts, which may themselves contain ';'
@@ -294,8 +288,7 @@ def target_searches(targets: list[dict], assessments: list[dict], observations: 
     rows = [outcome_of(t, status.get(t["target_id"]), linked[t["target_id"]],
                        unusable.get((t.get("region_code") or "", t.get("indicator_id") or ""), []))
             for t in targets]
-    schema = {c: pl.String for c in TARGET_SEARCH_COLUMNS} | {"target_year": pl.Int64}
-    return pl.DataFrame(rows, schema=schema).select(TARGET_SEARCH_COLUMNS).sort("target_id")
+    return pl.DataFrame(rows, schema=schema("target_searches").dtypes).sort("target_id")
 
 
 def coverage_by_region(outcomes: pl.DataFrame) -> pl.DataFrame:
@@ -304,7 +297,8 @@ def coverage_by_region(outcomes: pl.DataFrame) -> pl.DataFrame:
         (pl.col("outcome") == o).sum().cast(pl.Int64).alias(o) for o in OUTCOMES]
     per_region = outcomes.group_by("region_code").agg(measures).sort("region_code", nulls_last=True)
     overall = outcomes.select(measures).with_columns(pl.lit(ALL).alias("region_code"))
-    return pl.concat([per_region.select(COVERAGE_COLUMNS), overall.select(COVERAGE_COLUMNS)])
+    columns = schema("search_coverage").names
+    return pl.concat([per_region.select(columns), overall.select(columns)])
 
 
 def trail_table(searches: list[Search], targets: list[dict]) -> pl.DataFrame:
@@ -318,20 +312,12 @@ def trail_table(searches: list[Search], targets: list[dict]) -> pl.DataFrame:
              "year_to": s.year_to, "where_searched": s.where, "searched_on": s.searched_on, "result": s.result,
              "note": s.note or None, "named_indicators": CODE_SEPARATOR.join(sorted(s.indicators)) or None,
              "general_publication": s.general, "targets_covered": covered.get(s.search_id, 0)} for s in searches]
-    schema = ({c: pl.String for c in TRAIL_COLUMNS}
-              | {"year_from": pl.Int64, "year_to": pl.Int64, "general_publication": pl.Boolean,
-                 "targets_covered": pl.Int64})
-    return pl.DataFrame(rows, schema=schema).sort("search_id")
+    return pl.DataFrame(rows, schema=schema("searches").dtypes).sort("search_id")
 
 
 # ---------------------------------------------------------------- for the report
 
-OUTCOME_LABELS = {
-    "assessed": "已评估 assessed",
-    "searched_not_found": "已查未获 searched, not found",
-    "found_unusable": "有数不可用 found, unusable",
-    "not_yet_searched": "尚未查找 not yet searched",
-}
+OUTCOME_LABELS = SEARCH_OUTCOME_LABELS
 
 
 def _cell(value) -> str:
@@ -367,40 +353,36 @@ def coverage_html(outcomes: pl.DataFrame, coverage: pl.DataFrame, region_names: 
 
 # ---------------------------------------------------------------- files and command line
 
-def read_processed(name: str) -> list[dict]:
-    """A processed table as rows of strings ('' = missing), as the steps before this one wrote it."""
-    path = processed_dir() / f"{name}.csv"
-    if not path.exists():
-        raise InputError(relative(path), "missing: build it first (make assess)")
-    return pl.read_csv(path, infer_schema=False).to_dicts()
-
-
 def build() -> dict[str, pl.DataFrame]:
     """All three tables, fully checked; nothing is written until all are built."""
     regions, indicators = load_regions(), load_indicators()
-    targets, trail = read_processed("targets"), load_searches(regions, indicators)
-    outcomes = target_searches(targets, read_processed("assessments"), read_processed("observations"), trail,
-                               indicators)
+    targets, trail = read_table("targets").to_dicts(), load_searches(regions, indicators)
+    outcomes = target_searches(targets, read_table("assessments").to_dicts(), read_table("observations").to_dicts(),
+                               trail, indicators)
     return {"target_searches": outcomes, "search_coverage": coverage_by_region(outcomes),
             "searches": trail_table(trail, targets)}
 
 
 def write(tables: dict[str, pl.DataFrame]) -> list[Path]:
-    written = []
-    for stem, frame in sorted(tables.items()):
-        written.append(write_csv_atomic(processed_dir() / f"{stem}.csv", frame))
-        written.append(write_parquet_atomic(processed_dir() / f"{stem}.parquet", frame))
-    return written
+    """The three tables published together, target_searches.csv (the make target) last."""
+    return write_tables(tables, main="target_searches")
 
 
-@command
-def main(args: list[str]) -> int:
+def run() -> dict[str, pl.DataFrame]:
+    """The step: read the trail and the assessment, write target_searches, search_coverage and searches."""
+    tables = build()
+    write(tables)
+    return tables
+
+
+@step_command("searches")
+def main() -> None:
+    """Link the search trail to the targets: one outcome per target without an actual."""
     tables = build()
     paths = write(tables)
     total = tables["search_coverage"].filter(pl.col("region_code") == ALL).row(0, named=True)
     print("searches: " + ", ".join(f"{o} {total[o]}" for o in OUTCOMES) + f" of {total['targets']} targets -> "
           + ", ".join(relative(p) for p in paths))
-    return 0
 
 
 if __name__ == "__main__":

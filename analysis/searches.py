@@ -230,7 +230,7 @@ def unusable_figures(observations: list[dict], indicators: dict) -> dict[tuple[s
         note = f" ({obs['note']})" if obs.get("note") else ""
         label = f"{obs['indicator_as_published']!s} = {obs['value']} {obs['unit']}, {obs['source_id']}{note}"
         if obs.get("indicator_id"):
-            if str(obs.get("usable")).lower() != "true":
+            if not obs.get("usable"):
                 found.setdefault((obs["region_code"], obs["indicator_id"]), []).append(f"no usable year: {label}")
             continue
         published = obs["indicator_as_published"] or ""

@@ -32,16 +32,17 @@ def search(codes=("451000",), sought="统计公报 education section", years=(20
                   searches.indicators_named(sought, INDICATORS), searches.names_publication(sought))
 
 
-def target(tid="T1", region="451000", indicator="preschool_gross_enrolment_rate", year="2023", baseline="",
-           start="2021", end="2023") -> dict:
+def target(tid="T1", region="451000", indicator="preschool_gross_enrolment_rate", year=2023, baseline=None,
+           start=2021, end=2023) -> dict:
+    """A target as read_table("targets") gives it (years as integers, None when missing)."""
     return {"target_id": tid, "region_code": region, "indicator_id": indicator, "target_year": year,
             "baseline_year": baseline, "plan_period_start": start, "plan_period_end": end}
 
 
 def observation(region="451000", indicator="preschool_gross_enrolment_rate", published="学前教育毛入园率",
-                year="", usable="false", note="reference year not stated") -> dict:
+                year=None, usable=False, note="reference year not stated") -> dict:
     return {"region_code": region, "indicator_id": indicator, "indicator_as_published": published, "year": year,
-            "value": "89.44", "unit": "%", "source_id": "src-1", "note": note, "usable": usable}
+            "value": 89.44, "unit": "%", "source_id": "src-1", "note": note, "usable": usable}
 
 
 # ---------------------------------------------------------------- the matching rule
@@ -73,7 +74,7 @@ def test_any_of_several_region_codes_matches():
 
 
 def test_a_target_without_a_region_is_never_covered():
-    assert not searches.covers(search(), target(region=""))
+    assert not searches.covers(search(), target(region=None))
 
 
 def test_a_named_indicator_restricts_the_search_to_it():
@@ -94,19 +95,19 @@ def test_a_row_naming_neither_indicator_nor_publication_covers_nothing():
                                             ((2019, 2019), False), ((2024, 2026), False)])
 def test_years_must_overlap_baseline_to_target_year(years, covered):
     # plan 2021-2023: the baseline is 2020 (the year before the plan), the target year 2023
-    assert searches.covers(search(years=years), target(year="2023", start="2021")) is covered
+    assert searches.covers(search(years=years), target(year=2023, start=2021)) is covered
 
 
 def test_a_stated_baseline_year_opens_the_window():
-    assert not searches.covers(search(years=(2018, 2018)), target(start="2021"))
-    assert searches.covers(search(years=(2018, 2018)), target(start="2021", baseline="2018"))
+    assert not searches.covers(search(years=(2018, 2018)), target(start=2021))
+    assert searches.covers(search(years=(2018, 2018)), target(start=2021, baseline=2018))
 
 
 def test_a_target_without_a_year_uses_its_plan_period_else_any_year():
-    no_year = target(year="", start="2023", end="2025")
+    no_year = target(year=None, start=2023, end=2025)
     assert searches.covers(search(years=(2025, 2025)), no_year)
     assert not searches.covers(search(years=(2026, 2026)), no_year)
-    assert searches.covers(search(years=(1990, 1990)), target(year="", start="", end=""))
+    assert searches.covers(search(years=(1990, 1990)), target(year=None, start=None, end=None))
 
 
 # ---------------------------------------------------------------- one outcome per target
@@ -149,7 +150,7 @@ def test_a_figure_without_a_year_makes_the_target_found_unusable_before_any_sear
 
 
 def test_a_usable_figure_of_another_year_is_not_unusable():
-    row = outcome(outcomes([target()], [], [observation(year="2021", usable="true")]))
+    row = outcome(outcomes([target()], [], [observation(year=2021, usable=True)]))
     assert row["outcome"] == "not_yet_searched"
 
 
@@ -159,7 +160,7 @@ def test_a_figure_of_another_region_or_indicator_does_not_count():
 
 
 def test_a_context_only_figure_naming_the_indicator_is_found_unusable():
-    context = observation(indicator="", published="新建、改扩建幼儿园、中小学", year="", note="period NOT stated")
+    context = observation(indicator=None, published="新建、改扩建幼儿园、中小学", note="period NOT stated")
     row = outcome(outcomes([target(indicator="new_public_kindergartens")], [], [context]))
     assert row["outcome"] == "found_unusable"
     assert row["note"].startswith("context only: 新建、改扩建幼儿园、中小学")
@@ -172,7 +173,7 @@ def test_a_search_whose_result_is_found_unusable_says_so():
 
 
 def test_an_uncovered_target_is_not_yet_searched_and_says_why():
-    frame = outcomes([target("T1", region="451026"), target("T2", region="")], [search()])
+    frame = outcomes([target("T1", region="451026"), target("T2", region=None)], [search()])
     assert outcome(frame, "T1")["note"] == "no recorded search covers this region, indicator and years"
     assert outcome(frame, "T2")["note"].startswith("the plan does not name its region")
     assert frame["outcome"].to_list() == ["not_yet_searched"] * 2
@@ -180,7 +181,7 @@ def test_an_uncovered_target_is_not_yet_searched_and_says_why():
 
 def test_coverage_counts_each_outcome_per_region_and_all():
     targets = [target("T1"), target("T2", indicator="digital_classroom_share"), target("T3", region="451026"),
-               target("T4", region="")]
+               target("T4", region=None)]
     frame = outcomes(targets, [search(sought="学前教育毛入园率")], status={"T2": "on_track"})
     coverage = searches.coverage_by_region(frame)
     rows = {r["region_code"]: r for r in coverage.iter_rows(named=True)}

@@ -1,5 +1,6 @@
-"""The search trail: the matching rule and the outcomes on constructed data, every kind of bad row, and the
-acceptance checks on the shipped data (expectations derived from the inputs, never typed-in counts)."""
+"""The search trail on constructed data: the matching rule, the outcomes, every kind of bad row, and the step
+run on the synthetic fixture tables (tests/fixtures/processed). The checks on the shipped data are in
+tests/data/test_search_trail.py."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ import pytest
 
 from analysis import searches
 from analysis.errors import InputError
-from analysis.searches import OUTCOMES, Search
+from analysis.searches import Search
 from analysis.snapshot import record
 
-REPO = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "processed"
 SEARCHES = "data/raw/statistics/searches.csv"
 HEADER = "region_code,region_name,what_was_sought,years,where_searched,searched_on,result,note\n"
 
@@ -270,11 +271,9 @@ def test_ids_follow_the_rows_and_several_codes_are_split(tree):
 
 
 def copy_processed_inputs(tree: Path) -> None:
+    """The step's inputs from the synthetic fixture: the code tests need no build."""
     for name in ("targets", "assessments", "observations"):
-        source = REPO / "data/processed" / f"{name}.csv"
-        if not source.exists():
-            pytest.fail(f"{source} is missing: run `make assess` first")
-        shutil.copyfile(source, tree / "data/processed" / source.name)
+        shutil.copyfile(FIXTURE / f"{name}.csv", tree / "data/processed" / f"{name}.csv")
 
 
 def test_bad_input_stops_the_step_before_anything_is_written(tree, capsys):
@@ -296,76 +295,3 @@ def test_the_step_writes_the_same_bytes_every_run(tree):
                              "target_searches.csv", "target_searches.parquet"]
     assert searches.main([]) == 0
     assert {name: (out / name).read_bytes() for name in first} == first
-
-
-# ---------------------------------------------------------------- acceptance on the shipped data
-
-@pytest.fixture(scope="module")
-def shipped() -> dict[str, pl.DataFrame]:
-    for name in ("targets", "assessments", "observations"):
-        if not (REPO / "data/processed" / f"{name}.csv").exists():
-            pytest.fail(f"data/processed/{name}.csv is missing: run `make assess` first")
-    return searches.build()
-
-
-def test_every_target_has_exactly_one_outcome(shipped):
-    targets = pl.read_csv(REPO / "data/processed/targets.csv", infer_schema=False)
-    outcomes = shipped["target_searches"]
-    assert sorted(outcomes["target_id"].to_list()) == sorted(targets["target_id"].to_list())  # one row each
-    assert outcomes["outcome"].is_in(OUTCOMES).all()
-
-
-def test_assessed_means_exactly_the_targets_with_an_actual(shipped):
-    assessments = pl.read_csv(REPO / "data/processed/assessments.csv", infer_schema=False)
-    with_actual = set(assessments.filter(pl.col("status") != "insufficient_data")["target_id"].to_list())
-    outcomes = shipped["target_searches"]
-    assert set(outcomes.filter(pl.col("outcome") == "assessed")["target_id"].to_list()) == with_actual
-
-
-def test_the_trail_keeps_every_recorded_search_and_its_links(shipped):
-    raw = pl.read_csv(REPO / SEARCHES, infer_schema=False)
-    trail = shipped["searches"]
-    assert trail.height == raw.height
-    linked = shipped["target_searches"]["search_ids"].drop_nulls().str.split(";").explode()
-    cited = dict(linked.value_counts().iter_rows())  # a target's row cites the searches that decided its outcome
-    targets = shipped["target_searches"]
-    for row in trail.iter_rows(named=True):
-        of_its_regions = targets.filter(pl.col("region_code").is_in(row["region_code"].split(";"))).height
-        assert cited.get(row["search_id"], 0) <= row["targets_covered"] <= of_its_regions
-
-
-def test_searched_targets_say_where_and_when(shipped):
-    searched = shipped["target_searches"].filter(pl.col("outcome") == "searched_not_found")
-    assert searched.select(pl.col("search_ids", "where", "when").null_count()).row(0) == (0, 0, 0)
-
-
-def test_region_counts_sum_to_the_targets(shipped):
-    coverage = shipped["search_coverage"]
-    per_region = coverage.filter(pl.col("region_code").ne_missing("ALL"))
-    assert (per_region.select(pl.sum_horizontal(OUTCOMES)).to_series() == per_region["targets"]).all()
-    total = coverage.filter(pl.col("region_code") == "ALL").row(0, named=True)
-    assert total["targets"] == shipped["target_searches"].height == per_region["targets"].sum()
-    for outcome in OUTCOMES:
-        assert total[outcome] == per_region[outcome].sum()
-
-
-def test_the_report_section_names_every_target_left_not_yet_searched(shipped):
-    page = searches.coverage_html(shipped["target_searches"], shipped["search_coverage"])
-    waiting = shipped["target_searches"].filter(pl.col("outcome") == "not_yet_searched")["target_id"].to_list()
-    assert all(f"<td>{tid}</td>" in page for tid in waiting)
-
-
-def test_the_report_section_reads_the_written_csv_as_text():
-    """The report reads processed CSVs as text: an empty region code arrives as null, not as a code."""
-    outcomes = pl.read_csv(REPO / "data/processed/target_searches.csv", infer_schema=False)
-    coverage = pl.read_csv(REPO / "data/processed/search_coverage.csv", infer_schema=False)
-    page = searches.coverage_html(outcomes, coverage)
-    assert ("地区未注明 region not named" in page) == outcomes["region_code"].is_null().any()
-    assert page.count("<details>") == outcomes.filter(pl.col("outcome") != "assessed")["region_code"].n_unique()
-
-
-def test_the_written_tables_are_the_built_ones(shipped):
-    for name, frame in shipped.items():
-        path = REPO / "data/processed" / f"{name}.csv"
-        if path.exists():  # `make` writes them; the comparison proves the Makefile rule is not stale
-            assert path.read_bytes() == frame.write_csv(line_terminator="\n").encode("utf-8")

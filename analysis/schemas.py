@@ -136,7 +136,7 @@ TABLES = {t.name: t for t in [
           _cols(("region_code", S, "GB/T 2260 code; empty for a plan naming no region; ALL for the total"),
                 ("targets", INT), ("assessed", INT), ("searched_not_found", INT), ("found_unusable", INT),
                 ("not_yet_searched", INT)),
-          ("region_code",)),
+          ()),  # region_code is unique but empty for targets naming no region: not a primary key
     Table("searches", "The search trail: where figures were looked for and not found (or found unusable), with "
           "the indicators each search names and the number of targets it covers.",
           _cols(("search_id", S, "S + data row number of data/raw/statistics/searches.csv"),

@@ -33,7 +33,6 @@ Command line::
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 import sys
@@ -46,6 +45,7 @@ from .cli import step_command
 from .errors import InputError
 from .paths import raw_dir, relative
 from .reference import load_indicators, load_regions, regions_path
+from .statistics import is_partial_date
 from .tables import read_raw_csv, read_table, reject_formulas, schema, write_tables
 from .vocabulary import SEARCH_MATCHES, SEARCH_OUTCOME_CODES, SEARCH_OUTCOME_LABELS, SEARCH_RESULTS
 
@@ -63,7 +63,6 @@ CODE_SEPARATOR = ";"
 JOIN = " | "  # joins several searches' free texts, which may themselves contain ';'
 
 YEARS = re.compile(r"(\d{4})(?:-(\d{4}))?")
-SEARCH_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")  # YYYY, YYYY-MM or YYYY-MM-DD
 
 
 @dataclass(frozen=True)
@@ -111,15 +110,9 @@ def parse_years(name: str, row: dict) -> tuple[int, int]:
 def check_search_date(name: str, row: dict) -> str:
     """The date as written (YYYY, YYYY-MM or YYYY-MM-DD: a search remembered only to the month stays so)."""
     text = row["searched_on"]
-    match = SEARCH_DATE.fullmatch(text)
-    try:
-        if not match:
-            raise ValueError
-        year, month, day = (int(part) if part else 1 for part in match.groups())
-        dt.date(year, month, day)
-    except ValueError:
+    if not is_partial_date(text):
         raise InputError(name, f"searched_on {text!r} is not a date written YYYY-MM-DD (or YYYY-MM, or YYYY "
-                         "when only the month or year is known)", row=row["_row"], column="searched_on") from None
+                         "when only the month or year is known)", row=row["_row"], column="searched_on")
     return text
 
 

@@ -39,7 +39,8 @@ RAW_FILES := $(sort $(wildcard data/raw/*/*))
 ERRATA := $(wildcard data/raw/reference/errata.csv*)
 REFERENCE := $(filter-out $(ERRATA),$(wildcard data/raw/reference/*))
 REGISTER := $(wildcard data/raw/register/*)
-STATISTICS := $(wildcard data/raw/statistics/*)
+SEARCHES := $(wildcard data/raw/statistics/searches.csv*)
+STATISTICS := $(filter-out $(SEARCHES),$(wildcard data/raw/statistics/*))
 PARAMS := params.yaml
 
 # Generated: CODE_<STEP> (each step's code), NORMALIZED, PLAN_REGIONS and one rule per plan.
@@ -57,13 +58,14 @@ CANDIDATES := data/processed/candidates.csv
 OBSERVATIONS := data/processed/observations.csv
 VALIDATION := data/processed/validation_summary.json
 ASSESSMENTS := data/processed/assessments.csv
+TARGET_SEARCHES := data/processed/target_searches.csv
 DATAPACKAGE := data/processed/datapackage.json
 REPORT := reports/_site/index.html
 NOTEBOOKS := $(filter-out notebooks/04_region_profile.py,$(wildcard notebooks/[0-9]*.py))
 EXECUTED := $(patsubst notebooks/%.py,reports/_build/notebooks/%.ipynb,$(NOTEBOOKS)) \
             $(foreach r,$(PLAN_REGIONS),reports/_build/notebooks/04_region_profile-$(r).ipynb)
 
-.PHONY: all help venv verify normalize register candidates statistics validate assess datapackage \
+.PHONY: all help venv verify normalize register candidates statistics validate assess searches datapackage \
         notebooks report test test-fast lint bench record release clean distclean
 
 all: $(REPORT) $(DATAPACKAGE) $(EXECUTED) ## Build everything: verify, normalize, register, validate, assess, report
@@ -124,9 +126,18 @@ data/processed/assessments.parquet data/processed/context.csv data/processed/con
     data/processed/actuals.csv data/processed/actuals.parquet \
     data/processed/summary.csv data/processed/summary.parquet: $(ASSESSMENTS) ;
 
+searches: $(TARGET_SEARCHES) ## Link the search trail to the targets: one outcome per target without an actual
+
+$(TARGET_SEARCHES): $(ASSESSMENTS) $(TARGETS) $(OBSERVATIONS) $(SEARCHES) $(REFERENCE) $(CODE_SEARCHES) \
+    | $(STAMP) $(SNAPSHOT)
+	$(EDUGAP) searches
+data/processed/target_searches.parquet data/processed/search_coverage.csv \
+    data/processed/search_coverage.parquet data/processed/searches.csv \
+    data/processed/searches.parquet: $(TARGET_SEARCHES) ;
+
 datapackage: $(DATAPACKAGE) ## Describe data/processed as a Frictionless data package
 
-$(DATAPACKAGE): $(TARGETS) $(CANDIDATES) $(OBSERVATIONS) $(VALIDATION) $(ASSESSMENTS) $(SNAPSHOT) \
+$(DATAPACKAGE): $(TARGETS) $(CANDIDATES) $(OBSERVATIONS) $(VALIDATION) $(ASSESSMENTS) $(TARGET_SEARCHES) $(SNAPSHOT) \
     CHANGELOG.md CITATION.cff $(CODE_DATAPACKAGE) | $(STAMP)
 	$(EDUGAP) datapackage
 
@@ -142,7 +153,7 @@ reports/_build/notebooks/04_region_profile-%.ipynb: notebooks/04_region_profile.
 report: $(REPORT) ## Render the HTML report (Quarto if installed, else the Jupyter fallback)
 
 $(REPORT): $(wildcard reports/*.py reports/_quarto.yml reports/assets/*) CITATION.cff CHANGELOG.md $(DATAPACKAGE) \
-    $(VALIDATION) $(SNAPSHOT) $(PARAMS) $(REFERENCE) $(CODE_REPORT) | $(STAMP) $(SYSTEM_STAMP)
+    $(VALIDATION) $(TARGET_SEARCHES) $(SNAPSHOT) $(PARAMS) $(REFERENCE) $(CODE_REPORT) | $(STAMP) $(SYSTEM_STAMP)
 	$(EDUGAP) report
 
 # ---- checks ----------------------------------------------------------------------------------

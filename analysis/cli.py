@@ -30,6 +30,7 @@ COMMANDS = {
     "statistics": ("analysis.statistics", "main", "Load the official statistics into data/processed."),
     "validate": ("analysis.validation", "main", "Run the Great Expectations suites."),
     "assess": ("analysis.assess.step", "main", "Assess every target against the official figures."),
+    "searches": ("analysis.searches", "main", "Link the search trail to the targets: one outcome per target."),
     "datapackage": ("analysis.datapackage", "main", "Describe data/processed as a Frictionless data package."),
     "notebook": ("analysis.notebooks", "main", "Execute a step notebook and keep the executed copy."),
     "report": ("analysis.report.render", "main", "Render the HTML report (Quarto if installed, else Jupyter)."),

@@ -54,12 +54,18 @@ DESCRIPTIONS = {
     "summary": "Per region and ALL: targets, assessable, counts by status, 达标率 (achieved ÷ assessable), "
                "coverage (assessable ÷ targets). An empty region_code groups the targets of a plan that names "
                "no region; ALL is the total.",
+    "target_searches": "Per target exactly one outcome: assessed, found_unusable, searched_not_found or "
+                       "not_yet_searched, with the searches (searches.csv) that cover it: what was sought, years, "
+                       "where and when.",
+    "search_coverage": "Per region and ALL: targets and the count of each search outcome (they sum to targets).",
+    "searches": "The search trail: where figures were looked for and not found (or found unusable), with the "
+                "indicators each search names and the number of targets it covers.",
     "candidates": "Numeric candidates found in the normalized texts, for the register's review.",
     "validation_summary": "Results of the validation suites (expectation, severity, passed, failing cells).",
 }
 PRIMARY_KEYS = {"targets": ["target_id"], "observations": ["observation_id"], "sources": ["source_id"],
-                "assessments": ["target_id"]}
-UNIQUE_FIELDS = {"summary": ["region_code"]}  # unique, but one value is empty: not a primary key
+                "assessments": ["target_id"], "target_searches": ["target_id"], "searches": ["search_id"]}
+UNIQUE_FIELDS = {"summary": ["region_code"], "search_coverage": ["region_code"]}  # one value is empty: not a key
 LICENSE = {
     "name": "notspecified",
     "title": "License note: the figures are quoted from the official publications listed under sources, whose "

@@ -30,6 +30,7 @@ ENTRIES = {
     "CODE_STATISTICS": ["analysis.statistics"],
     "CODE_VALIDATE": ["analysis.validation"],
     "CODE_ASSESS": ["analysis.assess.step"],
+    "CODE_SEARCHES": ["analysis.searches"],
     "CODE_DATAPACKAGE": ["analysis.datapackage"],
     "CODE_NOTEBOOKS": ["analysis.notebooks", "notebooks"],
     "CODE_REPORT": ["analysis.report.render", "reports/index.py"],

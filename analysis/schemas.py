@@ -122,6 +122,32 @@ TABLES = {t.name: t for t in [
                 ("off_track", INT, "needs acceleration + limited progress + moving away"), ("insufficient_data", INT),
                 ("attainment_rate", F, "achieved ÷ assessable"), ("coverage", F, "assessable ÷ targets")),
           ()),  # region_code is unique but empty for a plan naming no region: not a primary key
+    Table("target_searches", "Per target exactly one outcome: assessed, found_unusable, searched_not_found or "
+          "not_yet_searched, with the searches (searches.csv) that cover it: what was sought, years, where and when.",
+          _cols(("target_id", S), ("region_code", S), ("indicator_id", S), ("target_year", INT),
+                ("outcome", S, "vocabulary.SEARCH_OUTCOMES"),
+                ("matched_by", S, "vocabulary.SEARCH_MATCHES: how the searches were tied to the target"),
+                ("search_ids", S, "';'-separated ids of searches.csv"), ("sought", S, "'|'-separated"),
+                ("years", S, "years sought, ';'-separated"), ("where", S, "'|'-separated"),
+                ("when", S, "';'-separated dates, precision as written"), ("note", S)),
+          ("target_id",)),
+    Table("search_coverage", "Per region and ALL: targets and the count of each search outcome (they sum to "
+          "targets).",
+          _cols(("region_code", S, "GB/T 2260 code; empty for a plan naming no region; ALL for the total"),
+                ("targets", INT), ("assessed", INT), ("searched_not_found", INT), ("found_unusable", INT),
+                ("not_yet_searched", INT)),
+          ()),  # region_code is unique but empty for targets naming no region: not a primary key
+    Table("searches", "The search trail: where figures were looked for and not found (or found unusable), with "
+          "the indicators each search names and the number of targets it covers.",
+          _cols(("search_id", S, "S + data row number of data/raw/statistics/searches.csv"),
+                ("region_code", S, "';'-separated GB/T 2260 codes"), ("region_name", S),
+                ("what_was_sought", S), ("year_from", INT), ("year_to", INT), ("where_searched", S),
+                ("searched_on", S, "YYYY, YYYY-MM or YYYY-MM-DD as written"),
+                ("result", S, "vocabulary.SEARCH_RESULTS"), ("note", S),
+                ("named_indicators", S, "';'-separated catalogue ids named in what_was_sought"),
+                ("general_publication", B, "what_was_sought names a general publication"),
+                ("targets_covered", INT)),
+          ("search_id",)),
 ]}
 
 

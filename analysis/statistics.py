@@ -25,7 +25,7 @@ from .cli import step_command
 from .errors import InputError
 from .paths import raw_dir, relative
 from .reference import load_indicators, load_regions, regions_path
-from .tables import read_raw_csv, write_tables
+from .tables import read_raw_csv, reject_formulas, write_tables
 from .vocabulary import SOURCE_KINDS
 
 OBSERVATION_COLUMNS = ["region_code", "region_name", "indicator_as_published", "indicator_id", "year", "value",
@@ -43,7 +43,6 @@ PERIOD_NOT_STATED_NOTE = "period not stated"
 NUMBER = re.compile(r"-?\d+(\.\d+)?")
 YEAR = re.compile(r"\d{4}")
 DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")  # YYYY, YYYY-MM or YYYY-MM-DD: the precision the source gives
-FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def observations_path() -> Path:
@@ -67,21 +66,13 @@ def is_partial_date(text: str) -> bool:
     return True
 
 
-def _reject_formulas(name: str, row: dict) -> None:
-    """A cell starting with = + - @ runs as a formula when the processed CSV is opened in a spreadsheet."""
-    for column, cell in row.items():
-        if column != "_row" and cell.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(cell):
-            raise InputError(name, f"cell {cell!r} starts with {cell[0]!r} and would run as a formula when the CSV "
-                             "is opened in a spreadsheet; remove the leading character", row=row["_row"], column=column)
-
-
 def load_sources() -> dict[str, dict]:
     """Citation records by source id."""
     path = sources_path()
     name = relative(path)
     sources: dict[str, dict] = {}
     for row in read_raw_csv(path, SOURCE_COLUMNS):
-        _reject_formulas(name, row)
+        reject_formulas(name, row)
         where = dict(row=row["_row"])
         for column in ("source_id", "title", "publisher", "kind"):
             if not row[column]:
@@ -102,7 +93,7 @@ def load_sources() -> dict[str, dict]:
 def _check_observation(name: str, row: dict, regions: dict, indicators: dict, sources: dict) -> None:
     """One raw row against the catalogues; the first problem found is raised."""
     where = dict(row=row["_row"])
-    _reject_formulas(name, row)
+    reject_formulas(name, row)
     for column in ("region_code", "indicator_as_published", "value", "unit", "source_id"):
         if not row[column]:
             raise InputError(name, f"{column} is empty", column=column, **where)

@@ -2,7 +2,8 @@
 
 * Raw, hand-kept CSV files under data/raw are read strictly (:func:`read_raw_csv`): verified against
   their checksum, UTF-8, named columns, string cells; every problem names file, row (1 = header, so data
-  start at row 2, as a spreadsheet shows them) and column.
+  start at row 2, as a spreadsheet shows them) and column. :func:`reject_formulas` refuses cells a
+  spreadsheet would run as formulas.
 * Processed tables are named, not pathed: :func:`read_table` gives a table typed by its schema
   (:mod:`analysis.schemas`), :func:`write_tables` publishes a step's tables (CSV + Parquet twins)
   together, its make target last.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import polars as pl
@@ -19,6 +21,11 @@ import polars as pl
 from .errors import InputError
 from .paths import relative
 from .snapshot import read_raw_text
+
+# A cell starting with one of these runs as a formula when a CSV is opened in a spreadsheet; a plain
+# (negative) number is the one harmless case.
+FORMULA_STARTS = ("=", "+", "-", "@")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
 
 
 def read_raw_csv(path: Path, required: list[str], optional: list[str] = ()) -> list[dict[str, str]]:
@@ -55,6 +62,14 @@ def parse_csv(text: str, name: str, required: list[str], optional: list[str] = (
                              "(an unquoted comma inside a cell?)", row=number)
         rows.append({h: c.strip() for h, c in zip(header, cells)} | {"_row": number})
     return rows
+
+
+def reject_formulas(name: str, row: dict) -> None:
+    """A cell starting with = + - @ runs as a formula when the processed CSV is opened in a spreadsheet."""
+    for column, cell in row.items():
+        if column != "_row" and cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+            raise InputError(name, f"cell {cell!r} starts with {cell[0]!r} and would run as a formula when the CSV "
+                             "is opened in a spreadsheet; remove the leading character", row=row["_row"], column=column)
 
 
 # ---------------------------------------------------------------------------------------- processed tables

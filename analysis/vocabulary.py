@@ -209,3 +209,21 @@ SOURCE_KIND_LABELS = {
     "mirror": "a spam-laden copy",
 }
 SOURCE_RANK = {kind: rank for rank, kind in enumerate(SOURCE_KINDS)}
+
+# ------------------------------------------------------------------------------------ search trail
+
+# What a recorded search found (searches.csv `result`). A search that found a usable figure is not
+# recorded there: the figure goes into observations.csv with its source.
+SEARCH_RESULTS = ["not found", "found unusable"]
+# Per target exactly one outcome (analysis.searches), in the order the counts are printed: (code, 中文, English).
+# Precedence when several hold: assessed, found_unusable, searched_not_found, not_yet_searched.
+SEARCH_OUTCOMES = [
+    ("assessed", "已评估", "assessed"),
+    ("searched_not_found", "已查未获", "searched, not found"),
+    ("found_unusable", "有数不可用", "found, unusable"),
+    ("not_yet_searched", "尚未查找", "not yet searched"),
+]
+SEARCH_OUTCOME_CODES = [code for code, _, _ in SEARCH_OUTCOMES]
+SEARCH_OUTCOME_LABELS = {code: f"{zh} {en}" for code, zh, en in SEARCH_OUTCOMES}
+# How a search was tied to a target: it names the target's indicator, or searched a general publication.
+SEARCH_MATCHES = ["indicator", "publication"]

@@ -22,6 +22,7 @@ STEPS = {  # step -> the edugap command the Makefile runs for it
     "statistics": "statistics",
     "validation": "validate",
     "assess": "assess",
+    "searches": "searches",
     "report": "report",
 }
 
@@ -56,7 +57,12 @@ def test_built_tree_has_nothing_to_do(built_copy):
 
 def test_statistics_change_reruns_validation_assessment_report_not_normalization(built_copy):
     touch(built_copy / "data/raw/statistics/observations.csv")
-    assert steps_that_would_run(built_copy) == {"statistics", "validation", "assess", "report"}
+    assert steps_that_would_run(built_copy) == {"statistics", "validation", "assess", "searches", "report"}
+
+
+def test_a_recorded_search_reruns_only_the_search_step_and_the_report(built_copy):
+    touch(built_copy / "data/raw/statistics/searches.csv")
+    assert steps_that_would_run(built_copy) == {"searches", "report"}
 
 
 def test_plan_text_change_reruns_its_normalization_and_downstream(built_copy):
@@ -65,7 +71,7 @@ def test_plan_text_change_reruns_its_normalization_and_downstream(built_copy):
     dry = subprocess.run(["make", "--dry-run", "all"], cwd=built_copy, capture_output=True, text=True, env=env).stdout
     assert "analysis.cli normalize 003-baise" in dry
     assert "analysis.cli normalize 000-zhaotong" not in dry
-    assert {"register", "validation", "assess", "report"} <= steps_that_would_run(built_copy)
+    assert {"register", "validation", "assess", "searches", "report"} <= steps_that_would_run(built_copy)
     assert "statistics" not in steps_that_would_run(built_copy)
 
 

@@ -50,6 +50,16 @@ display(HTML(report.assessed_targets_html(R)))
 display(HTML(report.summary_html(R)))
 
 # %% [markdown]
+# **找过吗？ Searched, or not yet?** Most targets cannot be assessed because no official figure is public.
+# A reader should be able to tell "not published" from "not looked for": for every target without an
+# actual, whether it was searched for and not found (where and when), found but unusable (no year, period
+# not stated, context only), or not yet searched. Searches are recorded as data
+# (`data/raw/statistics/searches.csv`), like figures.
+
+# %%
+display(HTML(report.search_trail_html(R)))
+
+# %% [markdown]
 # **按主题 By theme.** Rows are the themes of the indicator framework (access, inclusive preschool,
 # balanced compulsory education, …), columns the plans' regions (a county's targets count under the plan
 # that set them). Each cell says how many targets the plan sets in that theme, what became of them, and

@@ -22,6 +22,7 @@ from .answer import (
     heatmap_indicators,
     heatmap_svg,
     region_codes,
+    search_trail_html,
     summary_html,
     theme_view_html,
 )
@@ -36,6 +37,7 @@ from .render import OUTPUT, SOURCE, check_page, main, quarto_version, render
 from .sources import citation_html, documents_html, figures_html, sources_html
 
 __all__ = [
+    "search_trail_html",
     "theme_view_html",
     "changes_html",
     "conflicts_html",

@@ -229,3 +229,12 @@ def _theme_cell(part: pl.DataFrame, reasons: dict) -> str:
     if missing_parts:
         text += '<br><span class="edugap-reasons">无法评估 ' + esc("；".join(missing_parts)) + "</span>"
     return text
+
+
+def search_trail_html(inputs: Inputs) -> str:
+    """For every target without an actual: searched and not found (where, when), found but unusable, or not
+    yet searched — so a reader can tell 'not published' from 'not looked for'."""
+    from ..searches import coverage_html
+
+    names = {code: row["name_zh"] for code, row in inputs.regions.items()}
+    return coverage_html(inputs.target_searches, inputs.search_coverage, names)

@@ -15,7 +15,17 @@ from ..paths import processed_dir, relative
 from ..tables import read_table
 
 ENV_PROCESSED = "EDUGAP_PROCESSED"
-TABLES = ["summary", "assessments", "context", "actuals", "targets", "observations", "sources"]
+TABLES = [
+    "summary",
+    "assessments",
+    "context",
+    "actuals",
+    "targets",
+    "observations",
+    "sources",
+    "target_searches",
+    "search_coverage",
+]
 
 
 class ReportError(RuntimeError):
@@ -34,6 +44,8 @@ class Inputs:
     assessments: pl.DataFrame
     context: pl.DataFrame
     actuals: pl.DataFrame
+    target_searches: pl.DataFrame
+    search_coverage: pl.DataFrame
     targets: pl.DataFrame
     observations: pl.DataFrame
     sources: pl.DataFrame

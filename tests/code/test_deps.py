@@ -65,7 +65,8 @@ def test_the_generated_fragment_is_what_the_makefile_includes():
 def test_make_record_never_runs_a_file_name_as_a_command(tmp_path):
     """FILE reaches the shell as data: `make record FILE='x; touch …'` cannot run the second command."""
     marker = tmp_path / "pwned"
-    done = subprocess.run(["make", "-s", "record", f"FILE=x; touch {marker}"], cwd=REPO, capture_output=True,
-                          text=True)
+    never_reinstall = ["-o", ".venv/.installed", "-o", ".venv/.system-packages"]
+    done = subprocess.run(["make", "-s", *never_reinstall, "record", f"FILE=x; touch {marker}"], cwd=REPO,
+                          capture_output=True, text=True)
     assert not marker.exists()
     assert done.returncode != 0

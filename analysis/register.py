@@ -7,6 +7,8 @@ the numbers of the quote carry the row's value and year. Command line:
     python -m analysis.register          # check every row, write data/processed/targets.csv + .parquet
     python -m analysis.register check    # check only; list every problem
     python -m analysis.register check DRAFT.csv   # check a draft file before it joins the register
+    python -m analysis.register check DRAFT.csv --text PLAN.txt --period 2023-2025
+                                         # ... a draft for a plan not yet in the project, against its text
 """
 
 from __future__ import annotations
@@ -74,7 +76,10 @@ def _check_fields(row: dict, documents: dict[str, Document], indicators: dict, r
         add("target_id", f"{row['target_id']!r} is not of the form T003-017")
     if row["document_id"] not in documents:
         add("document_id", f"unknown document {row['document_id']!r}; known: {sorted(documents)}")
-    if row["indicator_id"] not in indicators:
+    if not row["indicator_id"]:
+        add("indicator_id", "empty: choose one from data/raw/reference/indicators.csv (names and aliases), "
+            "or add one there first")
+    elif row["indicator_id"] not in indicators:
         add("indicator_id", f"unknown indicator {row['indicator_id']!r}: add it to data/raw/reference/indicators.csv first")
     flags = set(filter(None, row["flags"].split(";")))
     if unknown := flags - set(FLAGS):
@@ -219,11 +224,15 @@ def load_register(path: Path | None = None) -> list[dict]:
     return parse_csv(Path(path).read_text(encoding="utf-8"), str(path), COLUMNS)
 
 
-def check_register(rows: list[dict]) -> list[Problem]:
-    """Every problem of every row, so a reviewer can fix them in one pass."""
+def check_register(rows: list[dict], new_plans: dict[str, tuple[Document, Normalized]] | None = None) -> list[Problem]:
+    """Every problem of every row, so a reviewer can fix them in one pass. ``new_plans`` adds plans
+    that are not yet in the project (a draft checked against the text it was drafted from)."""
     documents = {d.document_id: d for d in load_documents()}
     indicators, regions = load_indicators(), load_regions()
-    texts = {doc_id: load_normalized(doc_id) for doc_id in documents}
+    named = {row["document_id"] for row in rows}
+    texts = {doc_id: load_normalized(doc_id) for doc_id in documents if doc_id in named}
+    for doc_id, (document, normalized) in (new_plans or {}).items():
+        documents[doc_id], texts[doc_id] = document, normalized
     problems, seen = [], {}
     for row in rows:
         if row["target_id"] in seen:
@@ -283,6 +292,24 @@ def build() -> pl.DataFrame:
     return frame
 
 
+def new_plan(rows: list[dict], text_file: str, period: str, document_id: str | None = None,
+             script: str = "simplified") -> dict[str, tuple[Document, Normalized]]:
+    """A plan outside the project, read as ``analysis.draft`` reads it, under the draft's document id."""
+    from .draft import parse_period, read_plan_text
+
+    ids = sorted({row["document_id"] for row in rows})
+    if document_id is None:
+        if len(ids) != 1:
+            raise InputError(text_file, f"the draft names documents {ids}; say which one the text is with --document-id")
+        document_id = ids[0]
+    start, end = parse_period(period)
+    text = read_plan_text(Path(text_file), script)
+    document = Document(document_id=document_id, path=Path(text_file), title="(draft)", region_code=None,
+                        plan_period_start=start, plan_period_end=end, script=script, cleanups=(),
+                        known_defects=(), meta={})
+    return {document_id: (document, Normalized(document_id, text, ((0, len(text), 0, len(text), 0),)))}
+
+
 def run() -> pl.DataFrame:
     """The step: check the register, write the proven targets."""
     return build()
@@ -290,10 +317,21 @@ def run() -> pl.DataFrame:
 
 @step_command("check")
 @click.argument("draft", required=False, type=click.Path(exists=True, dir_okay=False))
-def check(draft: str | None) -> int:
+@click.option("--text", "text_file", type=click.Path(exists=True, dir_okay=False),
+              help="the plan text of a draft for a plan not yet in the project: quotes are checked against it")
+@click.option("--period", help="that plan's period, START-END, e.g. 2024-2026")
+@click.option("--document-id", "document_id", help="that plan's document id (default: the draft's)")
+@click.option("--script", type=click.Choice(["simplified", "traditional"]), default="simplified",
+              show_default=True, help="that plan's script (traditional is converted as the draft converts it)")
+def check(draft: str | None, text_file: str | None, period: str | None, document_id: str | None,
+          script: str) -> int:
     """List every problem of the register, or of a DRAFT register file before it joins."""
+    if text_file and not (draft and period):
+        raise click.UsageError("--text needs a DRAFT file and --period")
     name = draft or relative(register_path())
-    problems = check_register(load_register(draft))
+    rows = load_register(draft)
+    plans = new_plan(rows, text_file, period, document_id, script) if text_file else None
+    problems = check_register(rows, plans)
     for problem in problems:
         print(f"error: {_as_error(problem, name)}", file=sys.stderr)
     print(f"{len(problems)} problem(s) in {name}")

@@ -180,6 +180,7 @@ FLAGS = {
     "region_unknown": ("地区未注明", "the document does not name its region"),
     "ocr_damage": ("OCR损坏", "the quote is damaged by text recognition"),
     "needs_review": ("待复核", "a reading a reviewer should confirm"),
+    "sub_region": ("子区域目标", "the target is for a part of the region (市区, 县(市), 农村…): scope in the note"),
 }
 
 # ------------------------------------------------------------------------------------ indicators and regions

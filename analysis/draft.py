@@ -1,0 +1,388 @@
+"""A draft register for any plan text: one row per commitment the candidate extractor finds, with the
+fields a curator would otherwise type by hand (value, range, unit, comparator, year, kind, indicator,
+sub-region, quote). The curator reviews it, fixes what needs judgement and checks it:
+
+    python -m analysis.draft PLAN.txt --region 430300 --period 2023-2025 [--document-id 005-xyz] [--out FILE]
+    python -m analysis.register check FILE --text PLAN.txt --period 2023-2025
+
+Nothing is guessed: an indicator is filled only when a catalogue name or alias stands in the sentence
+and its unit fits; the year comes from the sentence, else the nearest heading that dates it (flag
+year_from_heading), else the plan's end (flag year_from_plan_end). How each field was found is said
+in ``note``, so the reviewer can judge it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .atomic import write_text_atomic
+from .candidates import MEASURE, NUMBER, Candidate, extract
+from .errors import InputError, command
+from .numbers import chinese_to_number
+from .paths import interim_dir, relative
+from .reference import load_indicators, load_regions
+from .register import COLUMNS
+
+CLAUSE_END = "，,；;：:。\n"
+SENTENCE_END = "。；;\n"
+QUANTITY = re.compile(rf"(?P<low>{NUMBER})(?:\s*[—\-－~～至到]\s*(?P<high>{NUMBER}))?\s*(?P<unit>{MEASURE})")
+# A year that dates a commitment; "2023—2025年" dates it by its end year. Years after 比/较/与 are baselines.
+YEAR = re.compile(r"(?:(?:19|20)\d\d\s*[—\-－~～至到]\s*)?(?P<year>(?:19|20)\d\d)\s*(?:学)?年")
+BASELINE_BEFORE = re.compile(r"(?:比|较|与|同)$")
+# Comparator words, tested on the few characters around the number; first match wins.
+AFTER_LE = re.compile(r"^\s*(?:以内|以下|之内)")
+AFTER_GE = re.compile(r"^\s*(?:以上|及以上)")
+BEFORE_LE = re.compile(r"(?:控制在|不超过|不高于|(?<!不)低于|(?<!不)少于|不多于)\s*$")
+BEFORE_GT = re.compile(r"(?:(?<!不)超过|(?<!不)高于|(?<!不)多于)\s*$")
+BEFORE_GE = re.compile(r"(?:达到|达|不低于|不少于|至少|保持在|稳定在|确保)\s*$")
+# Kind words in the clause before the number.
+RELATIVE = re.compile(r"(?P<word>下降|降低|减少|压减|提高|提升|增长|增加)\s*$")
+DECREASE_WORDS = {"下降", "降低", "减少", "压减"}
+# 建设 N 所: the register counts what is built in the plan period (T000-017); 建成 is ambiguous, left level.
+INCREMENT = re.compile(r"新建|新增|累计|改扩建|新培育|增设|建设")
+PERIOD = re.compile(r"每(?P<period>年|学年|学期|月|季度|周)")
+# Parts of a region the plan sets its own target for; the row keeps the region and says the scope.
+SUB_REGION = re.compile(r"市区|主城区|城区|县（市）|县\(市\)|农村|乡村|城市|城镇")
+# A heading: a short line, optionally numbered (一、 / （二） / 1.), without a full stop inside.
+HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、．])?[^。]{0,38}$")
+TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
+VALUELESS = {"全覆盖": (">=", "%", "全覆盖 = 100%"), "清零": ("<=", "", "清零 = zero"),
+             "消除": ("<=", "", "消除 = none left")}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The text a draft quotes, and what the curator states about it."""
+
+    document_id: str
+    text: str
+    region_code: str
+    period_start: int
+    period_end: int
+
+
+@dataclass
+class Match:
+    indicator_id: str
+    term: str
+    start: int
+    end: int
+    confidence: float
+
+
+def read_plan_text(path: Path, script: str = "simplified") -> str:
+    """A plan text as the draft and the check read it: UTF-8, BOM dropped, traditional script made simplified."""
+    try:
+        text = Path(path).read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file") from None
+    except UnicodeDecodeError as exc:
+        raise InputError(str(path), f"not UTF-8 (undecodable byte at byte {exc.start}); "
+                         "convert it with `iconv -f GBK -t UTF-8`") from None
+    text = text.removeprefix("\ufeff")
+    if script == "traditional":
+        from .normalize import to_simplified
+        text = to_simplified(text, str(path))
+    return text
+
+
+def parse_period(value: str) -> tuple[int, int]:
+    m = re.fullmatch(r"((?:19|20)\d\d)\s*[-—–]\s*((?:19|20)\d\d)", value.strip())
+    if not m or int(m.group(1)) > int(m.group(2)):
+        raise InputError("--period", f"{value!r} is not a plan period START-END such as 2023-2025")
+    return int(m.group(1)), int(m.group(2))
+
+
+def target_prefix(document_id: str) -> str:
+    """T<nnn>: the document's number, the first three digits of its id (999 when it has none)."""
+    m = re.match(r"\d{3}", document_id)
+    return f"T{m.group() if m else '999'}"
+
+
+# ---- finding the fields ----------------------------------------------------------------------------
+
+def _bounds(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    left = max(text.rfind(ch, 0, start) for ch in stops) + 1
+    rights = [i for i in (text.find(ch, end) for ch in stops) if i >= 0]
+    return left, (min(rights) if rights else len(text))
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return chinese_to_number(text)
+
+
+def _format(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else repr(value)
+
+
+def comparator(text: str, start: int, end: int, clause_start: int, ranged: bool) -> tuple[str, int]:
+    """The comparator the words around the number say, and where the words after it end."""
+    before, after = text[clause_start:start], text[end:end + 4]
+    if ranged:
+        return "range", end
+    if m := AFTER_LE.match(after):
+        return "<=", end + m.end()
+    if BEFORE_LE.search(before):
+        return "<=", end
+    if BEFORE_GT.search(before):
+        return ">", end
+    if m := AFTER_GE.match(after):
+        return ">=", end + m.end()
+    if BEFORE_GE.search(before):
+        return ">=", end
+    return ">=", end  # nothing written: the register's convention for a number to reach
+
+
+def target_year(text: str, sent_start: int, qty_start: int, sent_end: int) -> tuple[int, int, int] | None:
+    """(year, start, end) of the year phrase dating the number in its sentence; baselines (比2020年) skipped."""
+    found = [m for m in YEAR.finditer(text, sent_start, sent_end)
+             if not BASELINE_BEFORE.search(text[max(sent_start, m.start() - 1):m.start()])]
+    before = [m for m in found if m.end() <= qty_start]
+    clause_end = _bounds(text, qty_start, qty_start, CLAUSE_END)[1]
+    after = [m for m in found if m.start() >= qty_start and m.end() <= clause_end]  # 达到92%(2025年)
+    chosen = before[-1] if before else (after[0] if after else None)
+    return (int(chosen.group("year")), chosen.start(), chosen.end()) if chosen else None
+
+
+def heading_year(text: str, sent_start: int) -> tuple[int, str] | None:
+    """The nearest preceding heading that dates the text under it; a top-level heading without a
+    year (二、主要任务) ends the search, since what it opens is not dated by an earlier heading."""
+    lines = text[:sent_start].split("\n")
+    for line in reversed(lines[:-1] if lines and lines[-1].strip() else lines):
+        line = line.strip()
+        if not line or not HEADING.match(line):
+            continue
+        years = [m for m in YEAR.finditer(line)]
+        if years and re.search(r"(?:19|20)\d\d\s*[—\-－~～至到]\s*(?:19|20)\d\d", line):
+            continue  # the plan's period in its title: that is the plan's end, not a heading's date
+        if years:
+            return int(years[-1].group("year")), line
+        if TOP_HEADING.match(line):
+            return None
+    return None
+
+
+def indicator_terms(indicators: dict[str, dict]) -> list[tuple[str, str, bool]]:
+    """(term, indicator_id, is_name) for every Chinese catalogue name and alias, longest first."""
+    terms = []
+    for ind_id, row in indicators.items():
+        terms.append((row["name_zh"], ind_id, True))
+        terms += [(alias, ind_id, False) for alias in row["aliases"] if re.search(r"[\u4e00-\u9fff]", alias)]
+    return sorted(terms, key=lambda t: (-len(t[0]), t[1]))
+
+
+def unit_fits(indicator_unit: str, unit: str | None) -> bool:
+    if unit is None:
+        return True  # a value-less commitment: any indicator may be a milestone of it
+    return indicator_unit == unit or (indicator_unit == "%" and unit in ("%", "％", "个百分点"))
+
+
+def _bare(before: str) -> bool:
+    """True when the clause before a number holds no subject of its own (达到95% / 分别达到20平方米、):
+    only then may the number take its indicator from another clause of the sentence."""
+    rest = re.sub(r"分别|达到|达|不低于|不少于|超过|控制在|保持在|提高到|提高|下降|以上|以内|[、\s\d.%％]", "", before)
+    rest = re.sub(rf"{NUMBER}\s*{MEASURE}", "", rest)
+    return len(rest) <= 1
+
+
+def match_indicator(text: str, terms, indicators, sent: tuple[int, int], clause: tuple[int, int],
+                    qty: tuple[int, int], unit: str | None) -> tuple[Match | None, str]:
+    """The catalogue term nearest the number in its clause (or, for a bare clause, its sentence) whose
+    unit fits; else None and, when a term stood there with the wrong unit, why it was not taken."""
+    scope = sent if _bare(text[clause[0]:qty[0]]) else clause
+    hits = []
+    for term, ind_id, is_name in terms:
+        for m in re.finditer(re.escape(term), text[scope[0]:scope[1]]):
+            start, end = scope[0] + m.start(), scope[0] + m.end()
+            if any(h[0] <= start and end <= h[1] for h in hits):
+                continue  # a shorter term inside a longer one already found
+            same_clause = clause[0] <= start and end <= clause[1]
+            distance = qty[0] - end if end <= qty[0] else start - qty[1] + 1000  # prefer terms before the number
+            confidence = (1.0 if is_name else 0.9) if same_clause else 0.6
+            hits.append((start, end, term, ind_id, confidence, distance))
+    if not hits:
+        return None, ""
+    hits.sort(key=lambda h: (-h[4], abs(h[5]), -(h[1] - h[0])))
+    for start, end, term, ind_id, confidence, _ in hits:
+        if unit_fits(indicators[ind_id]["unit"], unit):
+            return Match(ind_id, term, start, end, confidence), ""
+    start, end, term, ind_id, *_ = hits[0]
+    return None, f"catalogue term '{term}' ({ind_id}) stands there, but its unit {indicators[ind_id]['unit'] or 'none'} does not fit {unit}"
+
+
+def respectively(text: str, clause: tuple[int, int], qty_start: int, words: re.Pattern) -> str | None:
+    """分别: the k-th number after 分别 goes with the k-th of the words listed before it (城市和农村 … 分别达到 20、18)."""
+    body = text[clause[0]:clause[1]]
+    cut = body.find("分别")
+    if cut < 0 or qty_start < clause[0] + cut:
+        return None
+    listed = [m.group() for m in words.finditer(body[:cut])]
+    numbers = [clause[0] + cut + m.start() for m in QUANTITY.finditer(body[cut:])]
+    if len(listed) == len(numbers) and qty_start in numbers:
+        return listed[numbers.index(qty_start)]
+    return None
+
+
+def shortest_unique(text: str, start: int, end: int, limit: tuple[int, int]) -> tuple[int, int]:
+    """Grow [start, end) within ``limit`` (left first) until it occurs once in the text."""
+    while text.count(text[start:end]) > 1:
+        if start > limit[0]:
+            start -= 1
+        elif end < limit[1]:
+            end += 1
+        else:
+            break
+    return start, end
+
+
+# ---- one row per candidate -------------------------------------------------------------------------
+
+def draft_row(plan: Plan, candidate: Candidate, terms, indicators) -> dict:
+    """The register row a candidate suggests, with how each field was found in ``note``."""
+    text = plan.text
+    sent = _bounds(text, candidate.start, candidate.end, SENTENCE_END)
+    clause = _bounds(text, candidate.start, candidate.end, CLAUSE_END)
+    row = dict.fromkeys(COLUMNS, "")
+    row |= {"document_id": plan.document_id, "region_code": plan.region_code}
+    flags, notes = [], []
+    q = QUANTITY.fullmatch(candidate.text) or QUANTITY.search(candidate.text)
+    before = text[clause[0]:candidate.start]
+    if q:
+        low, high = _number(q.group("low")), _number(q.group("high")) if q.group("high") else None
+        unit = "%" if q.group("unit") == "％" else q.group("unit")
+        comp, quote_end = comparator(text, candidate.start, candidate.end, clause[0], high is not None)
+        row |= {"value": _format(low), "value_high": _format(high), "unit": unit, "comparator": comp}
+        relative_word = RELATIVE.search(re.sub(r"(?:同比|年均|分别)$", "", before))
+        if relative_word and unit in ("%", "个百分点"):
+            kind = "relative_change"
+            notes.append("direction: " + ("decrease" if relative_word.group("word") in DECREASE_WORDS else "increase"))
+        elif period := PERIOD.search(before):
+            kind = "per_year"
+            if period.group("period") not in ("年", "学年"):
+                flags.append("needs_review")
+                notes.append(f"period: 每{period.group('period')}, not a year")
+        elif INCREMENT.search(before) and unit not in ("%", "‰", "个百分点"):
+            kind = "increment"
+        else:
+            kind = "level"
+    else:  # a value-less commitment (全覆盖, 清零 ...) found by the extractor
+        word = next((w for w in VALUELESS if w in candidate.text), "")
+        comp, unit, meaning = VALUELESS.get(word, (">=", "", ""))
+        kind, quote_end = "milestone", candidate.end
+        row |= {"comparator": comp, "unit": unit}
+        if meaning:
+            notes.append(meaning)
+    row["target_kind"] = kind
+
+    match, why_not = match_indicator(text, terms, indicators, sent, clause, (candidate.start, candidate.end),
+                                     row["unit"] or None if q else None)
+    if match:
+        row["indicator_id"] = match.indicator_id
+        if kind == "milestone" and not row["unit"]:
+            row["unit"] = indicators[match.indicator_id]["unit"]
+        notes.append(f"indicator: '{match.term}' (confidence {match.confidence:.1f})")
+    else:
+        notes.append(f"indicator: none matched{'; ' + why_not if why_not else ''}")
+
+    # What the quote must hold: the words of the clause up to the number (the indicator, the kind and
+    # comparator words), the comparator after it, the indicator term, and the dating year.
+    quote_start = match.start if match and match.start < clause[0] else clause[0]
+    quote_start = min(quote_start, match.start) if match else quote_start
+    quote_end = max(quote_end, match.end) if match else quote_end
+    if kind == "per_year":
+        row["target_year"] = str(plan.period_end)
+        flags.append("year_from_plan_end")
+    elif dated := target_year(text, sent[0], candidate.start, sent[1]):
+        row["target_year"] = str(dated[0])
+        if clause[0] <= dated[1] < clause[1]:
+            quote_start, quote_end = min(quote_start, dated[1]), max(quote_end, dated[2])
+        else:  # 到2025年，…: the year opens the sentence; prove it by its own clause
+            year_clause = _bounds(text, dated[1], dated[2], CLAUSE_END)
+            year_start = max(year_clause[0], dated[1] - 2)
+            year_start, year_end = shortest_unique(text, year_start, year_clause[1], (year_start, sent[1]))
+            row["year_quote"] = text[year_start:year_end].strip()
+    elif heading := heading_year(text, sent[0]):
+        row["target_year"], row["year_quote"] = str(heading[0]), heading[1]
+        flags.append("year_from_heading")
+    else:
+        row["target_year"] = str(plan.period_end)
+        flags.append("year_from_plan_end")
+    while quote_start < quote_end and text[quote_start] in " \t\u3000":
+        quote_start += 1
+    quote_start, quote_end = shortest_unique(text, quote_start, quote_end, (sent[0], sent[1]))
+    row["quote"] = text[quote_start:quote_end]
+    if text.count(row["quote"]) > 1:
+        flags.append("needs_review")
+        notes.append("quote occurs more than once even as a whole sentence")
+    scope = respectively(text, clause, candidate.start, SUB_REGION)
+    if scope is None and (first := SUB_REGION.search(text[clause[0]:clause[1]])):
+        scope = first.group()
+    if scope:
+        flags.append("sub_region")
+        notes.append(f"scope: {scope}")
+    notes.append(f"at {quote_start}-{quote_end}")
+    row["flags"] = ";".join(dict.fromkeys(flags))
+    row["note"] = "draft; " + "; ".join(notes)
+    return row
+
+
+def draft_rows(plan: Plan, indicators: dict[str, dict]) -> list[dict]:
+    """Draft rows in text order, numbered T<nnn>-001 ...; one candidate, one row."""
+    terms = indicator_terms(indicators)
+    rows = [draft_row(plan, c, terms, indicators) for c in extract(plan.document_id, plan.text)]
+    for number, row in enumerate(rows, start=1):
+        row["target_id"] = f"{target_prefix(plan.document_id)}-{number:03d}"
+    return rows
+
+
+def to_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m analysis.draft", description=__doc__.splitlines()[0])
+    parser.add_argument("text_file", help="the plan text (UTF-8), anywhere on disk")
+    parser.add_argument("--region", required=True, help="GB/T 2260 code of the plan's region, e.g. 430300")
+    parser.add_argument("--period", required=True, help="the plan period, START-END, e.g. 2023-2025")
+    parser.add_argument("--document-id", help="e.g. 005-changsha (default: the file name without extension)")
+    parser.add_argument("--script", choices=["simplified", "traditional"], default="simplified")
+    parser.add_argument("--out", help="where to write the draft (default data/interim/drafts/<document_id>.csv)")
+    return parser.parse_args(argv)
+
+
+@command
+def main(argv: list[str]) -> int:
+    args = _arguments(argv)
+    start, end = parse_period(args.period)
+    if args.region not in load_regions():
+        raise InputError("--region", f"{args.region!r} is not a region of data/raw/reference/regions.csv")
+    document_id = args.document_id or Path(args.text_file).stem
+    plan = Plan(document_id, read_plan_text(Path(args.text_file), args.script), args.region, start, end)
+    rows = draft_rows(plan, load_indicators())
+    out = Path(args.out) if args.out else interim_dir() / "drafts" / f"{document_id}.csv"
+    write_text_atomic(out, to_csv(rows))
+    matched = sum(1 for r in rows if r["indicator_id"])
+    print(f"draft: {len(rows)} row(s), {matched} with an indicator -> {relative(out)}")
+    print("review every row (delete what is not a commitment, fill empty indicator_id), then check it:")
+    print(f"  python -m analysis.register check {relative(out)} --text {args.text_file} --period {start}-{end}"
+          + (f" --script {args.script}" if args.script != "simplified" else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

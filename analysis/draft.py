@@ -235,7 +235,7 @@ def respectively(text: str, clause: tuple[int, int], qty_start: int, words: re.P
 
 
 def shortest_unique(text: str, start: int, end: int, limit: tuple[int, int]) -> tuple[int, int]:
-    """Grow [start, end) within ``limit`` (left first) until it occurs once in the text."""
+    """Grow [start, end) within ``limit`` (left to the sentence start, then right) until it occurs once."""
     while text.count(text[start:end]) > 1:
         if start > limit[0]:
             start -= 1
@@ -320,11 +320,11 @@ def draft_row(plan: Plan, candidate: Candidate, terms, indicators) -> dict:
         flags.append("year_from_plan_end")
     while quote_start < quote_end and text[quote_start] in " \t\u3000":
         quote_start += 1
-    quote_start, quote_end = shortest_unique(text, quote_start, quote_end, (sent[0], sent[1]))
+    quote_start, quote_end = shortest_unique(text, quote_start, quote_end, (sent[0], len(text)))
     row["quote"] = text[quote_start:quote_end]
     if text.count(row["quote"]) > 1:
         flags.append("needs_review")
-        notes.append("quote occurs more than once even as a whole sentence")
+        notes.append("quote occurs more than once even grown to the end of the text")
     scope = respectively(text, clause, candidate.start, SUB_REGION)
     if scope is None and (first := SUB_REGION.search(text[clause[0]:clause[1]])):
         scope = first.group()

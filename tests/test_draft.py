@@ -1,0 +1,146 @@
+"""The register draft on constructed plan sentences: each field, the quote, and that an unchanged
+drafted row passes the register check."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from analysis import draft
+from analysis.draft import Plan, draft_rows
+from analysis.reference import load_indicators
+from analysis.register import check_register, new_plan
+
+INDICATORS = {
+    "preschool_gross_enrolment_rate": {"name_zh": "学前教育毛入园率", "aliases": ["学前三年毛入园率"], "unit": "%"},
+    "new_compulsory_schools": {"name_zh": "新建义务教育学校", "aliases": [], "unit": "所"},
+    "campus_safety_accident_rate": {"name_zh": "校园安全责任事故发生率", "aliases": [], "unit": "%"},
+}
+
+
+def rows_of(text: str, period=(2023, 2025)) -> list[dict]:
+    return draft_rows(Plan("905-test", text, "430300", *period), INDICATORS)
+
+
+def only(text: str, **kw) -> dict:
+    rows = rows_of(text, **kw)
+    assert len(rows) == 1, rows
+    return rows[0]
+
+
+@pytest.mark.parametrize("sentence, comparator", [
+    ("学前三年毛入园率不低于90%。", ">="),
+    ("学前三年毛入园率达到90%以上。", ">="),
+    ("大班额比例控制在5%以内。", "<="),
+    ("大班额比例不超过5%。", "<="),
+    ("学前三年毛入园率超过90%。", ">"),
+])
+def test_comparator_words(sentence, comparator):
+    assert only(sentence)["comparator"] == comparator
+
+
+def test_range_keeps_both_ends():
+    row = only("建设省级示范学校2—3所。")
+    assert (row["comparator"], row["value"], row["value_high"], row["unit"]) == ("range", "2", "3", "所")
+
+
+def test_year_from_the_sentence_is_proved_by_the_quote_or_year_quote():
+    row = only("到2024年，学前三年毛入园率达到90%。")
+    assert row["target_year"] == "2024" and not row["flags"]
+    assert "2024" in row["quote"] + row["year_quote"]
+
+
+def test_year_from_the_nearest_heading_is_flagged_with_the_heading_as_year_quote():
+    row = only("一、目标\n2024年，见成效：\n学前三年毛入园率达到90%。")
+    assert (row["target_year"], row["year_quote"], row["flags"]) == ("2024", "2024年，见成效：", "year_from_heading")
+
+
+def test_a_top_heading_without_a_year_stops_the_heading_search():
+    row = only("2024年目标\n二、主要任务\n学前三年毛入园率达到90%。")
+    assert (row["target_year"], row["flags"]) == ("2025", "year_from_plan_end")
+
+
+def test_kinds_per_year_increment_relative_change():
+    assert only("每年新建义务教育学校3所。")["target_kind"] == "per_year"
+    assert only("新建义务教育学校3所。")["target_kind"] == "increment"
+    row = only("校园安全责任事故发生率同比下降10%以上。")
+    assert row["target_kind"] == "relative_change" and "direction: decrease" in row["note"]
+    assert only("学前三年毛入园率提高到90%。")["target_kind"] == "level"
+
+
+def test_indicator_from_an_alias_with_its_confidence():
+    row = only("学前三年毛入园率达到90%。")
+    assert row["indicator_id"] == "preschool_gross_enrolment_rate"
+    assert "'学前三年毛入园率' (confidence 0.9)" in row["note"]
+
+
+def test_indicator_is_not_guessed_when_the_unit_does_not_fit_or_no_term_stands():
+    row = only("新建义务教育学校达到90%。")
+    assert row["indicator_id"] == "" and "does not fit" in row["note"]
+    assert only("专任教师本科学历比例达到90%。")["indicator_id"] == ""
+
+
+def test_a_term_in_another_clause_is_not_taken_for_a_clause_with_its_own_subject():
+    rows = rows_of("学前三年毛入园率达到90%，大班额比例控制在5%以内。")
+    assert [r["indicator_id"] for r in rows] == ["preschool_gross_enrolment_rate", ""]
+
+
+def test_sub_region_words_are_flagged_and_respectively_pairs_them():
+    rows = rows_of("市区和农村学前三年毛入园率分别达到95%、88%。")
+    assert [r["flags"] for r in rows] == ["year_from_plan_end;sub_region"] * 2
+    assert ["scope: 市区" in rows[0]["note"], "scope: 农村" in rows[1]["note"]] == [True, True]
+
+
+def test_quote_is_unique_in_the_text_and_holds_the_number():
+    text = "学前三年毛入园率达到90%。其他。农村学前三年毛入园率达到90%。"
+    for row in rows_of(text):
+        assert text.count(row["quote"]) == 1 and "90%" in row["quote"]
+
+
+def test_target_ids_number_the_rows_of_the_document():
+    assert [r["target_id"] for r in rows_of("新建义务教育学校3所，新建义务教育学校4所。")] == ["T905-001", "T905-002"]
+
+
+def test_an_unchanged_draft_row_with_an_indicator_passes_the_register_check(tmp_path):
+    text = ("某市教育行动计划（2023—2025年）\n一、目标\n2024年，见成效：\n九年义务教育巩固率达到97%；"
+            "新建义务教育学校3所。\n二、任务\n每年新建义务教育学校2所。校园安全责任事故发生率同比下降10%以上。\n")
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    rows = draft_rows(Plan("905-test", text, "430300", 2023, 2025), load_indicators())
+    assert rows and all(r["indicator_id"] for r in rows)
+    for number, row in enumerate(rows, start=2):
+        row["_row"] = number
+    assert check_register(rows, new_plan(rows, str(path), "2023-2025")) == []
+
+
+def test_the_check_still_catches_a_wrong_value_in_a_draft(tmp_path):
+    text = "九年义务教育巩固率达到97%。\n"
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    rows = draft_rows(Plan("905-test", text, "430300", 2023, 2025), load_indicators())
+    rows[0] |= {"_row": 2, "value": "98"}
+    assert [p.column for p in check_register(rows, new_plan(rows, str(path), "2023-2025"))] == ["value"]
+
+
+def test_command_writes_the_draft_and_rejects_a_bad_period(tmp_path, capsys):
+    plan, out = tmp_path / "plan.txt", tmp_path / "draft.csv"
+    plan.write_text("九年义务教育巩固率达到97%。\n", encoding="utf-8")
+    assert draft.main([str(plan), "--region", "430300", "--period", "2023-2025", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows[0]["value"] == "97" and rows[0]["document_id"] == "plan"
+    assert draft.main([str(plan), "--region", "430300", "--period", "2025-2023", "--out", str(out)]) == 1
+    assert "--period" in capsys.readouterr().err
+    assert draft.main([str(plan), "--region", "999999", "--period", "2023-2025"]) == 1
+
+
+def test_fixture_plans_are_unseen_texts_with_unique_anchors():
+    plans = Path(__file__).parent / "fixtures" / "plans"
+    for truth in csv.DictReader((plans / "expected.csv").open(encoding="utf-8")):
+        assert (plans / truth["file"]).read_text(encoding="utf-8").count(truth["anchor"]) == 1
+
+
+def test_the_plan_period_in_the_title_is_the_plan_end_not_a_heading():
+    row = only("某市教育行动计划（2023—2025年）\n学前三年毛入园率达到90%。")
+    assert (row["target_year"], row["flags"], row["year_quote"]) == ("2025", "year_from_plan_end", "")

@@ -101,6 +101,8 @@ register: $(TARGETS) $(CANDIDATES) ## Prove every register row by its quote; che
 $(TARGETS): $(NORMALIZED) $(REGISTER) $(REFERENCE) $(CODE_REGISTER) | $(STAMP) $(SNAPSHOT)
 	$(EDUGAP) register
 
+# Uncovered candidates fail this step; their draft rows go to data/interim/drafts/ (not a target, so
+# .DELETE_ON_ERROR keeps them) and the step says how to accept them.
 $(CANDIDATES): $(NORMALIZED) $(REGISTER) $(CODE_CANDIDATES) | $(STAMP) $(SNAPSHOT)
 	$(EDUGAP) candidates
 

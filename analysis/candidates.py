@@ -134,6 +134,19 @@ def coverage_by_document(frame: pl.DataFrame) -> pl.DataFrame:
             .sort("document_id"))
 
 
+def _print_drafts(uncovered: list[dict], register: list[dict]) -> None:
+    """Draft register rows for the uncovered candidates (outside make's targets, so a failed check
+    keeps them) and say how to accept them."""
+    from .draft import draft_uncovered
+
+    for path in draft_uncovered(uncovered, register):
+        print(f"draft rows for the uncovered candidates: {relative(path)}\n"
+              f"  review them (delete non-targets, add them to {relative(dismissals_path())} with a reason),\n"
+              f"  check: edugap check {relative(path)}\n"
+              f"  accept: append the rows to data/raw/register/targets.csv, then "
+              f"make record FILE=data/raw/register/targets.csv", file=sys.stderr)
+
+
 def run(register: str | None = None, dismissals_file: str | None = None,
         documents: tuple[str, ...] = ()) -> pl.DataFrame:
     """The step: every candidate and what covers it; written to candidates.csv for the real register only."""
@@ -171,6 +184,9 @@ def main(register: str | None, dismissals_file: str | None, documents: tuple[str
               f"in \"{row['sentence'][:80]}\"", file=sys.stderr)
     if uncovered.height:
         print(f"{uncovered.height} candidate(s) neither registered nor dismissed", file=sys.stderr)
+        if not (register or dismissals_file):
+            from .register import load_register
+            _print_drafts(uncovered.to_dicts(), load_register())
         return 1
     return 0
 

@@ -337,13 +337,38 @@ def draft_row(plan: Plan, candidate: Candidate, terms, indicators) -> dict:
     return row
 
 
-def draft_rows(plan: Plan, indicators: dict[str, dict]) -> list[dict]:
-    """Draft rows in text order, numbered T<nnn>-001 ...; one candidate, one row."""
+def draft_rows(plan: Plan, indicators: dict[str, dict], candidates: list[Candidate] | None = None,
+               first_number: int = 1) -> list[dict]:
+    """Draft rows in text order, numbered T<nnn>-001 ... (or from ``first_number``); one candidate, one
+    row. ``candidates`` limits the draft to these (e.g. the ones the register does not cover yet)."""
     terms = indicator_terms(indicators)
-    rows = [draft_row(plan, c, terms, indicators) for c in extract(plan.document_id, plan.text)]
-    for number, row in enumerate(rows, start=1):
+    found = extract(plan.document_id, plan.text) if candidates is None else candidates
+    rows = [draft_row(plan, c, terms, indicators) for c in found]
+    for number, row in enumerate(rows, start=first_number):
         row["target_id"] = f"{target_prefix(plan.document_id)}-{number:03d}"
     return rows
+
+
+def draft_uncovered(uncovered: list[dict], register: list[dict]) -> list[Path]:
+    """A draft per document for the candidates no register quote or dismissal covers, numbered on from
+    the document's last target id, in data/interim/drafts/<document_id>.csv."""
+    from .documents import load_documents
+    from .normalize import load_normalized
+
+    documents = {d.document_id: d for d in load_documents()}
+    indicators, written = load_indicators(), []
+    for document_id in sorted({u["document_id"] for u in uncovered}):
+        document = documents[document_id]
+        text = load_normalized(document_id).text
+        numbers = [int(r["target_id"][-3:]) for r in register
+                   if r["document_id"] == document_id and re.fullmatch(r"T\d{3}-\d{3}", r["target_id"])]
+        mine = [c for c in extract(document_id, text)
+                if any(u["document_id"] == document_id and u["start"] == c.start for u in uncovered)]
+        plan = Plan(document_id, text, document.region_code or "", document.plan_period_start or 0,
+                    document.plan_period_end or 0)
+        rows = draft_rows(plan, indicators, mine, first_number=max(numbers, default=0) + 1)
+        written.append(write_text_atomic(interim_dir() / "drafts" / f"{document_id}.csv", to_csv(rows)))
+    return written
 
 
 def to_csv(rows: list[dict]) -> str:

@@ -9,9 +9,6 @@ from .errors import InputError
 from .paths import raw_dir, relative
 from .snapshot import load_meta, read_raw_text
 
-REQUIRED = ["document_id", "title", "region_code", "plan_period_start", "plan_period_end", "script",
-            "cleanups", "known_defects", "sha256"]
-
 
 @dataclass(frozen=True)
 class Document:
@@ -38,16 +35,10 @@ def load_documents() -> list[Document]:
     """Every plan under data/raw/policies, sorted by document id."""
     documents = []
     for path in sorted(policies_dir().glob("*.txt")):
-        meta = load_meta(path)
-        missing = [k for k in REQUIRED if k not in meta]
-        if missing:
-            raise InputError(relative(path) + ".meta.yaml", f"missing field(s) {missing}")
-        if meta["script"] not in ("simplified", "traditional"):
-            raise InputError(relative(path) + ".meta.yaml", f"script must be simplified or traditional, "
-                             f"not {meta['script']!r}", column="script")
+        meta = load_meta(path)  # checked against analysis.metadata.PlanMeta
         documents.append(Document(
             document_id=str(meta["document_id"]), path=path, title=meta["title"],
-            region_code=None if meta["region_code"] is None else str(meta["region_code"]),
+            region_code=meta["region_code"],
             plan_period_start=meta["plan_period_start"], plan_period_end=meta["plan_period_end"],
             script=meta["script"], cleanups=tuple(meta["cleanups"] or ()),
             known_defects=tuple(meta["known_defects"] or ()), meta=meta))

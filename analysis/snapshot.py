@@ -52,10 +52,13 @@ def load_meta(path: Path) -> dict:
         record = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise InputError(relative(meta), f"not valid YAML: {exc}") from exc
-    for key in ("sha256", "bytes"):
-        if key not in record:
-            raise InputError(relative(meta), f"missing field '{key}'")
-    return record
+    from .metadata import validate_meta
+    return validate_meta(record, relative(meta), plan=is_plan(path))
+
+
+def is_plan(path: Path) -> bool:
+    """Plan texts (data/raw/policies/*) have their own metadata schema."""
+    return Path(path).resolve().parent == (raw_dir() / "policies").resolve()
 
 
 def verify_file(path: Path) -> bytes:
@@ -122,9 +125,72 @@ def read_raw_text(path: Path) -> str:
                          row=line) from exc
 
 
+PLAN_TEMPLATE = """\
+# Origin of this plan text, from what the text itself says. Unknown stays null; dates are written
+# "YYYY", "YYYY-MM" or "YYYY-MM-DD" (as precise as the source is). Checked by analysis.metadata.PlanMeta.
+# Comments stand on their own lines: the Makefile reads document_id and region_code lines as they are.
+file: {name}
+# <nnn>-<place>, e.g. 005-changsha; <nnn> = the number the file name starts with (targets are T<nnn>-...)
+document_id: null
+# the plan's title as the text gives it, and in English
+title: null
+title_en: null
+# e.g. 某市人民政府
+issuing_body: null
+# GB/T 2260 code from data/raw/reference/regions.csv, in quotes ("430100"); null if the text names none
+region_code: null
+issue_date: null
+# first and last year of the plan period; targets due "by the end of the plan" take the last
+plan_period_start: null
+plan_period_end: null
+date_published: null
+# the site or paper the text was copied from, its address, when it was read, its licence
+publisher: null
+url: null
+date_accessed: null
+license: null
+# simplified, or traditional (converted with OpenCC t2s when normalized)
+script: simplified
+# rule-based clean-ups of analysis.normalize.CLEANUPS, e.g. [pinyin_glosses]
+cleanups: []
+# what is wrong with the text, one quoted item a line:  - "A digest, not the full plan."
+known_defects: []
+sha256: {digest}
+bytes: {size}
+"""
+
+RAW_TEMPLATE = """\
+# Origin of this raw file. Unknown stays null; dates "YYYY", "YYYY-MM" or "YYYY-MM-DD".
+file: {name}
+title: null  # fill in
+producer: null
+url: null
+date_published: null
+date_accessed: null
+license: null
+description: null
+sha256: {digest}
+bytes: {size}
+"""
+
+
+def inside_raw(path: Path) -> Path:
+    """A path that resolves inside data/raw, or one clear error: record never writes elsewhere."""
+    resolved, root = Path(path).resolve(), raw_dir().resolve()
+    if not resolved.is_relative_to(root) or resolved == root:
+        raise InputError(str(path), f"not inside {relative(root)}/: only raw inputs are recorded "
+                         "(copy the file there first)")
+    if resolved.name.endswith(META_SUFFIX):
+        raise InputError(str(path), "is a metadata file: record the data file beside it")
+    if not resolved.is_file():
+        raise InputError(str(path), "no such file")
+    return resolved
+
+
 def record(path: Path) -> Path:
-    """Write (or update) the sha256 and size in a file's metadata, keeping the hand-written origin fields."""
-    path = Path(path)
+    """Write (or update) the sha256 and size in a file's metadata, keeping the hand-written origin fields.
+    A new plan text gets the full plan template to fill in; any other new file the origin template."""
+    path = inside_raw(path)
     data = path.read_bytes()
     meta = meta_path(path)
     digest, size = sha256_bytes(data), len(data)
@@ -137,9 +203,8 @@ def record(path: Path) -> Path:
         if not re.search(r"(?m)^bytes:", text):
             text = text.rstrip("\n") + f"\nbytes: {size}\n"
     else:
-        text = (f"file: {path.name}\ntitle: null  # fill in\nproducer: null\nurl: null\n"
-                f"date_published: null\ndate_accessed: null\nlicense: null\ndescription: null\n"
-                f"sha256: {digest}\nbytes: {size}\n")
+        template = PLAN_TEMPLATE if is_plan(path) else RAW_TEMPLATE
+        text = template.format(name=path.name, digest=digest, size=size)
     from .atomic import write_text_atomic
     write_text_atomic(meta, text)
     return meta

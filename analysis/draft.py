@@ -28,6 +28,7 @@ from .numbers import chinese_to_number
 from .paths import interim_dir, relative
 from .reference import load_indicators, load_regions
 from .register import COLUMNS
+from .vocabulary import SCOPES
 
 CLAUSE_END = "，,；;：:。\n"
 SENTENCE_END = "。；;\n"
@@ -48,7 +49,7 @@ DECREASE_WORDS = {"下降", "降低", "减少", "压减"}
 INCREMENT = re.compile(r"新建|新增|累计|改扩建|新培育|增设|建设")
 PERIOD = re.compile(r"每(?P<period>年|学年|学期|月|季度|周)")
 # Parts of a region the plan sets its own target for; the row keeps the region and says the scope.
-SUB_REGION = re.compile(r"市区|主城区|城区|县（市）|县\(市\)|农村|乡村|城市|城镇")
+SUB_REGION = re.compile("|".join(re.escape(s) for s in sorted(SCOPES, key=len, reverse=True)))
 # A heading: a short line, optionally numbered (一、 / （二） / 1.), without a full stop inside.
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、．])?[^。]{0,38}$")
 TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")

@@ -42,6 +42,7 @@ from .vocabulary import (
     FLAGS,
     NATIONAL,
     PERIOD_CODES,
+    SCOPES,
     TARGET_DIRECTIONS,
     TARGET_KIND_CODES,
     VALUELESS_KINDS,
@@ -50,6 +51,8 @@ from .vocabulary import (
 COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator", "value",
            "value_high", "unit", "value_rule", "period", "direction", "benchmark_region_code", "target_year",
            "baseline_value", "baseline_year", "quote", "year_quote", "flags", "note"]
+# A sub-region row names its part in the note as "scope: 市区" (vocabulary.SCOPES).
+SCOPE_NOTE = re.compile(r"(?:^|;\s*)scope: ([^;]+?)\s*(?:;|$)")
 TARGET_ID = re.compile(r"^T\d{3}-\d{3}$")
 
 
@@ -125,6 +128,11 @@ def _check_fields(row: dict, documents: dict[str, Document], indicators: dict, r
             add("benchmark_region_code", "only a relative_to_benchmark target has a benchmark region")
         elif row["benchmark_region_code"] not in regions:
             add("benchmark_region_code", f"unknown region {row['benchmark_region_code']!r}")
+    scope = SCOPE_NOTE.search(row["note"])
+    if "sub_region" in flags and not (scope and scope.group(1) in SCOPES):
+        add("note", f"flag sub_region needs 'scope: <part>' in the note, the part one of {SCOPES}")
+    if scope and "sub_region" not in flags:
+        add("flags", f"the note gives scope {scope.group(1)!r}: flag sub_region")
     return problems
 
 

@@ -183,6 +183,11 @@ FLAGS = {
     "sub_region": ("子区域目标", "the target is for a part of the region (市区, 县(市), 农村…): scope in the note"),
 }
 
+# Parts of a region that plans set their own targets for and GB/T 2260 has no code for. Such a register row
+# keeps the region's code, flags sub_region and names its part in the note as "scope: 市区"
+# (docs/register-guide.md); analysis.draft finds these words.
+SCOPES = ["市区", "主城区", "城区", "县(市)", "县（市）", "城市", "城镇", "农村", "乡村"]
+
 # ------------------------------------------------------------------------------------ indicators and regions
 
 DIRECTIONS = ["increase", "decrease", "none"]  # which way is better for an indicator

@@ -144,3 +144,17 @@ def test_fixture_plans_are_unseen_texts_with_unique_anchors():
 def test_the_plan_period_in_the_title_is_the_plan_end_not_a_heading():
     row = only("某市教育行动计划（2023—2025年）\n学前三年毛入园率达到90%。")
     assert (row["target_year"], row["flags"], row["year_quote"]) == ("2025", "year_from_plan_end", "")
+
+
+def test_a_sub_region_row_passes_the_check_only_with_its_scope(tmp_path):
+    text = "市区九年义务教育巩固率达到99%。\n"
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    rows = draft_rows(Plan("905-test", text, "430300", 2023, 2025), load_indicators())
+    rows[0]["_row"] = 2
+    plans = new_plan(rows, str(path), "2023-2025")
+    assert "sub_region" in rows[0]["flags"] and check_register(rows, plans) == []
+    rows[0]["note"] = rows[0]["note"].replace("scope: 市区", "scope: 东区")
+    assert [p.column for p in check_register(rows, plans)] == ["note"]
+    rows[0] |= {"note": "scope: 市区", "flags": "year_from_plan_end"}
+    assert [p.column for p in check_register(rows, plans)] == ["flags"]

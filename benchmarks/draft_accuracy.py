@@ -18,7 +18,8 @@ from analysis.register import COLUMNS
 PLANS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "plans"
 FIELDS = ["value", "value_high", "unit", "comparator", "target_year", "target_kind", "indicator_id"]
 PERIODS = {"preschool_city.txt": (2024, 2026), "compulsory_county.txt": (2023, 2025),
-           "vocational_province.txt": (2024, 2027), "heldout_basic_city.txt": (2024, 2026)}
+           "vocational_province.txt": (2024, 2027), "heldout_basic_city.txt": (2024, 2026),
+           "heldout_county_digital.txt": (2025, 2027)}
 
 
 def _span(row: dict) -> tuple[int, int]:

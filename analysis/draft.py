@@ -2,6 +2,7 @@
 fields a curator would otherwise type by hand (value, range, unit, comparator, year, kind, indicator,
 sub-region, quote). The curator reviews it, fixes what needs judgement and checks it:
 
+    python -m analysis.draft data/raw/policies/005_x.txt          # a recorded plan: region, period from its metadata
     python -m analysis.draft PLAN.txt --region 430300 --period 2023-2025 [--document-id 005-xyz] [--out FILE]
     python -m analysis.register check FILE --text PLAN.txt --period 2023-2025
 
@@ -264,6 +265,9 @@ def draft_row(plan: Plan, candidate: Candidate, terms, indicators) -> dict:
         unit = "%" if q.group("unit") == "％" else q.group("unit")
         comp, quote_end = comparator(text, candidate.start, candidate.end, clause[0], high is not None)
         row |= {"value": _format(low), "value_high": _format(high), "unit": unit, "comparator": comp}
+        if low is None or (q.group("high") and high is None):
+            flags.append("needs_review")
+            notes.append(f"the number in {candidate.text!r} could not be read")
         relative_word = RELATIVE.search(re.sub(r"(?:同比|年均|分别)$", "", before))
         if relative_word and unit in ("%", "个百分点"):
             kind = "relative_change"
@@ -321,11 +325,13 @@ def draft_row(plan: Plan, candidate: Candidate, terms, indicators) -> dict:
         flags.append("year_from_plan_end")
     while quote_start < quote_end and text[quote_start] in " \t\u3000":
         quote_start += 1
-    quote_start, quote_end = shortest_unique(text, quote_start, quote_end, (sent[0], len(text)))
+    line_end = text.find("\n", quote_end)
+    quote_start, quote_end = shortest_unique(text, quote_start, quote_end,
+                                             (sent[0], len(text) if line_end < 0 else line_end))
     row["quote"] = text[quote_start:quote_end]
     if text.count(row["quote"]) > 1:
         flags.append("needs_review")
-        notes.append("quote occurs more than once even grown to the end of the text")
+        notes.append("quote occurs more than once even grown to the end of its paragraph")
     scope = respectively(text, clause, candidate.start, SUB_REGION)
     if scope is None and (first := SUB_REGION.search(text[clause[0]:clause[1]])):
         scope = first.group()
@@ -382,31 +388,66 @@ def to_csv(rows: list[dict]) -> str:
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m analysis.draft", description=__doc__.splitlines()[0])
-    parser.add_argument("text_file", help="the plan text (UTF-8), anywhere on disk")
-    parser.add_argument("--region", required=True, help="GB/T 2260 code of the plan's region, e.g. 430300")
-    parser.add_argument("--period", required=True, help="the plan period, START-END, e.g. 2023-2025")
+    parser.add_argument("text_file", help="the plan text (UTF-8), anywhere on disk; a recorded plan under "
+                        "data/raw/policies is read normalized, with region and period from its .meta.yaml")
+    parser.add_argument("--region", help="GB/T 2260 code of the plan's region, e.g. 430300")
+    parser.add_argument("--period", help="the plan period, START-END, e.g. 2023-2025")
     parser.add_argument("--document-id", help="e.g. 005-changsha (default: the file name without extension)")
     parser.add_argument("--script", choices=["simplified", "traditional"], default="simplified")
     parser.add_argument("--out", help="where to write the draft (default data/interim/drafts/<document_id>.csv)")
     return parser.parse_args(argv)
 
 
+def recorded_plan(path: Path) -> Plan | None:
+    """A plan of the project (data/raw/policies, metadata filled): its normalized text (errata, clean-ups
+    and script applied, as the register quotes it) and what its metadata says."""
+    from .documents import load_documents
+    from .errata import load_errata
+    from .normalize import normalize_document
+    from .snapshot import is_plan, meta_path
+
+    if not (is_plan(path) and meta_path(path).exists()):
+        return None
+    document = next(d for d in load_documents() if d.path.resolve() == path.resolve())
+    normalized, _ = normalize_document(document, load_errata())
+    period = (document.plan_period_start, document.plan_period_end)
+    return Plan(document.document_id, normalized.text, document.region_code or "", *(period if all(period) else (0, 0)))
+
+
+def _plan(args: argparse.Namespace) -> Plan:
+    """The plan to draft: a recorded one as its metadata says (options override), else the text as given."""
+    path = Path(args.text_file)
+    plan = recorded_plan(path)
+    if plan is None:
+        missing = [name for name in ("--region", "--period") if not getattr(args, name[2:])]
+        if missing:
+            raise InputError(str(path), f"not a recorded plan of data/raw/policies: give {' and '.join(missing)}")
+        plan = Plan(args.document_id or path.stem, read_plan_text(path, args.script), "", 0, 0)
+    start, end = parse_period(args.period) if args.period else (plan.period_start, plan.period_end)
+    if not end:
+        raise InputError(str(path), "its metadata gives no plan period: give --period START-END")
+    region = args.region or plan.region_code
+    if region and region not in load_regions():
+        raise InputError("--region", f"{region!r} is not a region of data/raw/reference/regions.csv")
+    return Plan(args.document_id or plan.document_id, plan.text, region, start, end)
+
+
 @command
 def main(argv: list[str]) -> int:
     args = _arguments(argv)
-    start, end = parse_period(args.period)
-    if args.region not in load_regions():
-        raise InputError("--region", f"{args.region!r} is not a region of data/raw/reference/regions.csv")
-    document_id = args.document_id or Path(args.text_file).stem
-    plan = Plan(document_id, read_plan_text(Path(args.text_file), args.script), args.region, start, end)
+    plan = _plan(args)
     rows = draft_rows(plan, load_indicators())
-    out = Path(args.out) if args.out else interim_dir() / "drafts" / f"{document_id}.csv"
+    out = Path(args.out) if args.out else interim_dir() / "drafts" / f"{plan.document_id}.csv"
     write_text_atomic(out, to_csv(rows))
     matched = sum(1 for r in rows if r["indicator_id"])
     print(f"draft: {len(rows)} row(s), {matched} with an indicator -> {relative(out)}")
     print("review every row (delete what is not a commitment, fill empty indicator_id), then check it:")
-    print(f"  python -m analysis.register check {relative(out)} --text {args.text_file} --period {start}-{end}"
-          + (f" --script {args.script}" if args.script != "simplified" else ""))
+    if recorded_plan(Path(args.text_file)):
+        print(f"  python -m analysis.register check {relative(out)}   (after `make normalize`)")
+    else:
+        print(f"  python -m analysis.register check {relative(out)} --text {args.text_file} "
+              f"--period {plan.period_start}-{plan.period_end}"
+              + (f" --script {args.script}" if args.script != "simplified" else ""))
     return 0
 
 

@@ -158,3 +158,31 @@ def test_a_sub_region_row_passes_the_check_only_with_its_scope(tmp_path):
     assert [p.column for p in check_register(rows, plans)] == ["note"]
     rows[0] |= {"note": "scope: 市区", "flags": "year_from_plan_end"}
     assert [p.column for p in check_register(rows, plans)] == ["flags"]
+
+
+def test_a_number_that_cannot_be_read_is_left_empty_for_review():
+    row = only("举办百名校长培训。")
+    assert row["value"] == "" and "needs_review" in row["flags"] and "could not be read" in row["note"]
+
+
+def test_a_quote_does_not_grow_past_its_paragraph():
+    text = "学前三年毛入园率达到90%\n学前三年毛入园率达到90%以上。\n"
+    first = rows_of(text)[0]
+    assert "\n" not in first["quote"] and "needs_review" in first["flags"]
+
+
+def test_a_recorded_plan_is_drafted_from_its_normalized_text_and_metadata(tree, capsys):
+    from analysis.documents import load_documents
+    from analysis.errata import load_errata
+    from analysis.normalize import normalize_document
+
+    document = next(d for d in load_documents() if d.region_code and d.plan_period_end)
+    out = tree / "draft.csv"
+    assert draft.main([str(document.path), "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    text = normalize_document(document, load_errata())[0].text
+    assert rows and {r["document_id"] for r in rows} == {document.document_id}
+    assert {r["region_code"] for r in rows} == {document.region_code}
+    assert all(text.count(r["quote"]) >= 1 for r in rows)
+    assert draft.main([str(tree / "elsewhere.txt")]) == 1
+    assert "give --region and --period" in capsys.readouterr().err

@@ -19,7 +19,7 @@ PLANS = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "plans"
 FIELDS = ["value", "value_high", "unit", "comparator", "target_year", "target_kind", "indicator_id"]
 PERIODS = {"preschool_city.txt": (2024, 2026), "compulsory_county.txt": (2023, 2025),
            "vocational_province.txt": (2024, 2027), "heldout_basic_city.txt": (2024, 2026),
-           "heldout_county_digital.txt": (2025, 2027)}
+           "heldout_county_digital.txt": (2025, 2027), "heldout_city_with_context.txt": (2026, 2030)}
 
 
 def _span(row: dict) -> tuple[int, int]:
@@ -42,19 +42,22 @@ def measure(files: list[str] | None = None) -> dict:
     expected = [t for t in csv.DictReader((PLANS / "expected.csv").open(encoding="utf-8"))
                 if files is None or t["file"] in files]
     right = dict.fromkeys(FIELDS + ["scope", "direction"], 0)
-    found = typed_after = drafted = new_indicators = 0
+    found = typed_after = drafted = new_indicators = extra = 0
     for name, (start, end) in PERIODS.items():
         if files is not None and name not in files:
             continue
         text = (PLANS / name).read_text(encoding="utf-8")
         rows = draft_rows(Plan("900-" + name.split(".")[0], text, "430300", start, end), indicators)
         drafted += len(rows)
+        used: set[str] = set()
         for truth in (t for t in expected if t["file"] == name):
             a = text.index(truth["anchor"])
             b = a + len(truth["anchor"])
             # the row of this commitment: the shortest quote holding the anchor (the anchor ends in the number)
             holding = [r for r in rows if _span(r)[0] <= a and b <= _span(r)[1]]
             row = min(holding, key=lambda r: _span(r)[1] - _span(r)[0]) if holding else None
+            if row is not None:
+                used.add(row["target_id"])
             if row is None:
                 typed_after += len(COLUMNS)
                 continue
@@ -69,9 +72,10 @@ def measure(files: list[str] | None = None) -> dict:
             # an indicator the catalogue lacks is typed too (and added to indicators.csv)
             typed_after += len(wrong) + (not scope_ok) + (not direction_ok) + (truth["indicator_id"] == "")
             new_indicators += truth["indicator_id"] == ""
+        extra += len(rows) - len(used)
     return {"commitments": len(expected), "found": found, "drafted_rows": drafted, "right": right,
             "typed_before": len(expected) * len(COLUMNS), "typed_after": typed_after,
-            "new_indicators": new_indicators}
+            "new_indicators": new_indicators, "extra_rows": extra}
 
 
 def main() -> None:
@@ -84,7 +88,7 @@ def main() -> None:
 
 def report(result: dict) -> None:
     print(f"commitments {result['commitments']}, found by the draft {result['found']}, "
-          f"draft rows {result['drafted_rows']}")
+          f"draft rows {result['drafted_rows']}, of which not a commitment {result['extra_rows']}")
     for field, n in result["right"].items():
         print(f"  {field:<12} {n}/{result['found']} right")
     print(f"cells typed by hand: before {result['typed_before']}, after {result['typed_after']} "

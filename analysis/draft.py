@@ -250,97 +250,133 @@ def shortest_unique(text: str, start: int, end: int, limit: tuple[int, int]) -> 
 
 # ---- one row per candidate -------------------------------------------------------------------------
 
-def draft_row(plan: Plan, candidate: Candidate, terms, indicators) -> dict:
-    """The register row a candidate suggests, with how each field was found in ``note``."""
-    text = plan.text
-    sent = _bounds(text, candidate.start, candidate.end, SENTENCE_END)
-    clause = _bounds(text, candidate.start, candidate.end, CLAUSE_END)
-    row = dict.fromkeys(COLUMNS, "")
-    row |= {"document_id": plan.document_id, "region_code": plan.region_code}
-    flags, notes = [], []
-    q = QUANTITY.fullmatch(candidate.text) or QUANTITY.search(candidate.text)
-    before = text[clause[0]:candidate.start]
-    if q:
-        low, high = _number(q.group("low")), _number(q.group("high")) if q.group("high") else None
-        unit = "%" if q.group("unit") == "％" else q.group("unit")
-        comp, quote_end = comparator(text, candidate.start, candidate.end, clause[0], high is not None)
-        row |= {"value": _format(low), "value_high": _format(high), "unit": unit, "comparator": comp}
-        if low is None or (q.group("high") and high is None):
-            flags.append("needs_review")
-            notes.append(f"the number in {candidate.text!r} could not be read")
-        relative_word = RELATIVE.search(re.sub(r"(?:同比|年均|分别)$", "", before))
-        if relative_word and unit in ("%", "个百分点"):
-            kind = "relative_change"
-            notes.append("direction: " + ("decrease" if relative_word.group("word") in DECREASE_WORDS else "increase"))
-        elif period := PERIOD.search(before):
-            kind = "per_year"
-            if period.group("period") not in ("年", "学年"):
-                flags.append("needs_review")
-                notes.append(f"period: 每{period.group('period')}, not a year")
-        elif INCREMENT.search(before) and unit not in ("%", "‰", "个百分点"):
-            kind = "increment"
-        else:
-            kind = "level"
-    else:  # a value-less commitment (全覆盖, 清零 ...) found by the extractor
+@dataclass
+class Draft:
+    """A row being drafted: its cells, its flags and notes, and the span its quote must hold."""
+
+    row: dict
+    flags: list[str]
+    notes: list[str]
+    start: int
+    end: int
+
+    def hold(self, start: int, end: int) -> None:
+        self.start, self.end = min(self.start, start), max(self.end, end)
+
+
+def _value_and_kind(d: Draft, text: str, candidate: Candidate, clause: tuple[int, int]) -> bool:
+    """Value, range, unit, comparator and kind from the number and the words before it; False when
+    the candidate has no number (a value-less commitment such as 全覆盖)."""
+    q = QUANTITY.search(candidate.text)
+    if not q:
         word = next((w for w in VALUELESS if w in candidate.text), "")
         comp, unit, meaning = VALUELESS.get(word, (">=", "", ""))
-        kind, quote_end = "milestone", candidate.end
-        row |= {"comparator": comp, "unit": unit}
-        if meaning:
-            notes.append(meaning)
-    row["target_kind"] = kind
-
-    match, why_not = match_indicator(text, terms, indicators, sent, clause, (candidate.start, candidate.end),
-                                     row["unit"] or None if q else None)
-    if match:
-        row["indicator_id"] = match.indicator_id
-        if kind == "milestone" and not row["unit"]:
-            row["unit"] = indicators[match.indicator_id]["unit"]
-        notes.append(f"indicator: '{match.term}' (confidence {match.confidence:.1f})")
+        d.row |= {"comparator": comp, "unit": unit, "target_kind": "milestone"}
+        d.notes += [meaning] if meaning else []
+        return False
+    low, high = _number(q.group("low")), _number(q.group("high")) if q.group("high") else None
+    unit = "%" if q.group("unit") == "％" else q.group("unit")
+    comp, words_end = comparator(text, candidate.start, candidate.end, clause[0], high is not None)
+    d.hold(d.start, words_end)
+    d.row |= {"value": _format(low), "value_high": _format(high), "unit": unit, "comparator": comp}
+    if low is None or (q.group("high") and high is None):
+        d.flags.append("needs_review")
+        d.notes.append(f"the number in {candidate.text!r} could not be read")
+    before = text[clause[0]:candidate.start]
+    relative_word = RELATIVE.search(re.sub(r"(?:同比|年均|分别)$", "", before))
+    if relative_word and unit in ("%", "个百分点"):
+        kind = "relative_change"
+        d.notes.append("direction: " + ("decrease" if relative_word.group("word") in DECREASE_WORDS else "increase"))
+    elif period := PERIOD.search(before):
+        kind = "per_year"
+        if period.group("period") not in ("年", "学年"):
+            d.flags.append("needs_review")
+            d.notes.append(f"period: 每{period.group('period')}, not a year")
+    elif INCREMENT.search(before) and unit not in ("%", "‰", "个百分点"):
+        kind = "increment"
     else:
-        notes.append(f"indicator: none matched{'; ' + why_not if why_not else ''}")
+        kind = "level"
+    d.row["target_kind"] = kind
+    return True
 
-    # What the quote must hold: the words of the clause up to the number (the indicator, the kind and
-    # comparator words), the comparator after it, the indicator term, and the dating year.
-    quote_start = match.start if match and match.start < clause[0] else clause[0]
-    quote_start = min(quote_start, match.start) if match else quote_start
-    quote_end = max(quote_end, match.end) if match else quote_end
-    if kind == "per_year":
-        row["target_year"] = str(plan.period_end)
-        flags.append("year_from_plan_end")
+
+def _indicator(d: Draft, match: Match | None, why_not: str, indicators: dict) -> None:
+    if match:
+        d.row["indicator_id"] = match.indicator_id
+        if d.row["target_kind"] == "milestone" and not d.row["unit"]:
+            d.row["unit"] = indicators[match.indicator_id]["unit"]
+        d.notes.append(f"indicator: '{match.term}' (confidence {match.confidence:.1f})")
+        d.hold(match.start, match.end)
+    else:
+        d.notes.append(f"indicator: none matched{'; ' + why_not if why_not else ''}")
+
+
+def _year(d: Draft, plan: Plan, candidate: Candidate, sent: tuple[int, int], clause: tuple[int, int]) -> None:
+    """The target year: a per-year target's is the plan's end; else the sentence's year (in the quote
+    when it stands in the number's clause, else in year_quote), the heading's, or the plan's end."""
+    text = plan.text
+    if d.row["target_kind"] == "per_year":
+        d.row["target_year"] = str(plan.period_end)
+        d.flags.append("year_from_plan_end")
     elif dated := target_year(text, sent[0], candidate.start, sent[1]):
-        row["target_year"] = str(dated[0])
+        d.row["target_year"] = str(dated[0])
         if clause[0] <= dated[1] < clause[1]:
-            quote_start, quote_end = min(quote_start, dated[1]), max(quote_end, dated[2])
+            d.hold(dated[1], dated[2])
         else:  # 到2025年，…: the year opens the sentence; prove it by its own clause
             year_clause = _bounds(text, dated[1], dated[2], CLAUSE_END)
             year_start = max(year_clause[0], dated[1] - 2)
             year_start, year_end = shortest_unique(text, year_start, year_clause[1], (year_start, sent[1]))
-            row["year_quote"] = text[year_start:year_end].strip()
+            d.row["year_quote"] = text[year_start:year_end].strip()
     elif heading := heading_year(text, sent[0]):
-        row["target_year"], row["year_quote"] = str(heading[0]), heading[1]
-        flags.append("year_from_heading")
+        d.row["target_year"], d.row["year_quote"] = str(heading[0]), heading[1]
+        d.flags.append("year_from_heading")
     else:
-        row["target_year"] = str(plan.period_end)
-        flags.append("year_from_plan_end")
-    while quote_start < quote_end and text[quote_start] in " \t\u3000":
-        quote_start += 1
-    line_end = text.find("\n", quote_end)
-    quote_start, quote_end = shortest_unique(text, quote_start, quote_end,
-                                             (sent[0], len(text) if line_end < 0 else line_end))
-    row["quote"] = text[quote_start:quote_end]
-    if text.count(row["quote"]) > 1:
-        flags.append("needs_review")
-        notes.append("quote occurs more than once even grown to the end of its paragraph")
+        d.row["target_year"] = str(plan.period_end)
+        d.flags.append("year_from_plan_end")
+
+
+def _quote(d: Draft, text: str, sent: tuple[int, int]) -> None:
+    """The held span, trimmed and grown (to the end of its paragraph at most) until it occurs once."""
+    start, end = d.start, d.end
+    while start < end and text[start] in " \t\u3000":
+        start += 1
+    line_end = text.find("\n", end)
+    start, end = shortest_unique(text, start, end, (sent[0], len(text) if line_end < 0 else line_end))
+    d.row["quote"] = text[start:end]
+    if text.count(d.row["quote"]) > 1:
+        d.flags.append("needs_review")
+        d.notes.append("quote occurs more than once even grown to the end of its paragraph")
+    d.start, d.end = start, end
+
+
+def _scope(d: Draft, text: str, candidate: Candidate, clause: tuple[int, int]) -> None:
     scope = respectively(text, clause, candidate.start, SUB_REGION)
     if scope is None and (first := SUB_REGION.search(text[clause[0]:clause[1]])):
         scope = first.group()
     if scope:
-        flags.append("sub_region")
-        notes.append(f"scope: {scope}")
-    notes.append(f"at {quote_start}-{quote_end}")
-    row["flags"] = ";".join(dict.fromkeys(flags))
-    row["note"] = "draft; " + "; ".join(notes)
+        d.flags.append("sub_region")
+        d.notes.append(f"scope: {scope}")
+
+
+def draft_row(plan: Plan, candidate: Candidate, terms, indicators) -> dict:
+    """The register row a candidate suggests, with how each field was found in ``note``. The quote
+    holds the clause up to the number (the subject, kind and comparator words), the comparator after
+    it, the indicator term and, when it stands in the clause, the year."""
+    text = plan.text
+    sent = _bounds(text, candidate.start, candidate.end, SENTENCE_END)
+    clause = _bounds(text, candidate.start, candidate.end, CLAUSE_END)
+    row = dict.fromkeys(COLUMNS, "") | {"document_id": plan.document_id, "region_code": plan.region_code}
+    d = Draft(row, [], [], clause[0], candidate.end)
+    has_value = _value_and_kind(d, text, candidate, clause)
+    match, why_not = match_indicator(text, terms, indicators, sent, clause, (candidate.start, candidate.end),
+                                     (row["unit"] or None) if has_value else None)
+    _indicator(d, match, why_not, indicators)
+    _year(d, plan, candidate, sent, clause)
+    _quote(d, text, sent)
+    _scope(d, text, candidate, clause)
+    d.notes.append(f"at {d.start}-{d.end}")
+    row["flags"] = ";".join(dict.fromkeys(d.flags))
+    row["note"] = "draft; " + "; ".join(d.notes)
     return row
 
 

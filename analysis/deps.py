@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from .errors import InputError
+from .metadata import validate_meta
 from .paths import project_root
 
 # make variable -> entry modules (dotted) or Python scripts whose imports define that step's code
@@ -108,14 +109,10 @@ def plans(root: Path) -> list[tuple[str, str, str | None]]:
             record = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise InputError(name, f"cannot read the metadata: {' '.join(str(exc).split())}") from None
-        document_id = str(record.get("document_id") or "")
-        if not DOCUMENT_ID.match(document_id):
-            raise InputError(name, f"document_id {document_id!r} must look like 005-my-city "
-                             "(three digits, a hyphen, lower-case letters, digits, hyphens)", column="document_id")
-        region = record.get("region_code")
-        region = None if region is None else str(region)
-        if region is not None and not REGION_CODE.match(region):
-            raise InputError(name, f"region_code {region!r} is not a six-digit GB/T 2260 code", column="region_code")
+        record = validate_meta(record, name, plan=True)  # the plan schema: id and code are safe for make
+        document_id, region = record["document_id"], record["region_code"]
+        if not DOCUMENT_ID.match(document_id) or not (region is None or REGION_CODE.match(region)):
+            raise InputError(name, "document_id or region_code not of the form make can take")  # schema drift
         found.append((text.relative_to(root).as_posix(), document_id, region))
     return found
 

@@ -70,3 +70,18 @@ def test_make_record_never_runs_a_file_name_as_a_command(tmp_path):
                           capture_output=True, text=True)
     assert not marker.exists()
     assert done.returncode != 0
+
+
+def test_plan_metadata_is_read_quoted_or_not(tmp_path):
+    """An unquoted region_code (YAML reads it as a number) still gets its region profile; a quoted
+    document_id with a comment still names its normalized text: both go through the plan schema."""
+    from analysis.deps import plans
+
+    policies = tmp_path / "data/raw/policies"
+    policies.mkdir(parents=True)
+    (policies / "005_x.txt").write_text("x", encoding="utf-8")
+    (policies / "005_x.txt.meta.yaml").write_text(
+        "file: 005_x.txt\ndocument_id: \"005-x\"  # a comment\ntitle: t\nregion_code: 451000\n"
+        "plan_period_start: 2024\nplan_period_end: 2026\nscript: simplified\ncleanups: []\n"
+        f"known_defects: []\nsha256: '{'0' * 64}'\nbytes: 1\n", encoding="utf-8")
+    assert plans(tmp_path) == [("data/raw/policies/005_x.txt", "005-x", "451000")]

@@ -13,12 +13,14 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
 from .errors import InputError
 
 PARTIAL_DATE = re.compile(r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 SHA256 = r"^[0-9a-f]{64}$"
+PATTERN_HINTS = {"document_id": "005-my-city (three digits, a hyphen, lower-case letters, digits, hyphens)",
+                 "sha256": "64 hexadecimal digits (written by `record`)"}
 
 
 def partial_date_problem(value: str) -> str | None:
@@ -67,6 +69,14 @@ def _text_list(value: Any) -> Any:
     return value
 
 
+def _filled(value: Any) -> Any:
+    """A required text left null in the template: say to fill it in."""
+    if value is None:
+        raise ValueError("is empty: fill it in")
+    return value
+
+
+Filled = Annotated[str, BeforeValidator(_filled), Field(min_length=1)]
 PartialDate = Annotated[str | None, BeforeValidator(_partial_date)]
 RegionCode = Annotated[str | None, BeforeValidator(_region_code)]
 TextList = Annotated[list[str], BeforeValidator(_text_list)]
@@ -78,8 +88,8 @@ class RawFileMeta(BaseModel):
 
     model_config = ConfigDict(extra="allow", strict=False)
 
-    file: str
-    title: str = Field(min_length=1)
+    file: Filled
+    title: Filled
     producer: str | None = None
     url: str | None = None
     date_published: PartialDate = None
@@ -96,9 +106,9 @@ class PlanMeta(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=False)
 
-    file: str
-    document_id: str = Field(pattern=r"^\d{3}-[a-z0-9][a-z0-9-]*$")
-    title: str = Field(min_length=1)
+    file: Filled
+    document_id: Annotated[Filled, Field(pattern=r"^\d{3}-[a-z0-9][a-z0-9-]*$")]
+    title: Filled
     title_en: str | None = None
     issuing_body: str | None = None
     region_code: RegionCode
@@ -115,13 +125,6 @@ class PlanMeta(BaseModel):
     known_defects: TextList
     sha256: str = Field(pattern=SHA256)
     bytes: int = Field(ge=0)
-
-    @field_validator("file", "title", "document_id", mode="before")
-    @classmethod
-    def _text(cls, value: Any) -> Any:
-        if value is None:
-            raise ValueError("is empty: fill it in")
-        return value
 
     @model_validator(mode="after")
     def _period(self) -> "PlanMeta":
@@ -143,6 +146,8 @@ def validate_meta(record: Any, meta_file: str, plan: bool) -> dict:
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "missing":
             message = "missing field"
+        elif error["type"] == "string_pattern_mismatch":
+            message = f"{error['input']!r} is not of the form {PATTERN_HINTS.get(field, error['ctx']['pattern'])}"
         elif error["type"] == "extra_forbidden":
             message = f"unknown field (a typo?); known: {', '.join(schema.model_fields)}"
         more = f" (and {exc.error_count() - 1} more problem(s))" if exc.error_count() > 1 else ""

@@ -174,9 +174,10 @@ bytes: {size}
 """
 
 
-def inside_raw(path: Path) -> Path:
-    """A path that resolves inside data/raw, or one clear error: record never writes elsewhere."""
-    resolved, root = Path(path).resolve(), raw_dir().resolve()
+def inside_raw(path: Path, raw_root: Path | None = None) -> Path:
+    """A path that resolves inside data/raw (of the project, or of the tree ``raw_root`` a benchmark
+    builds), or one clear error: record never writes elsewhere."""
+    resolved, root = Path(path).resolve(), Path(raw_root or raw_dir()).resolve()
     if not resolved.is_relative_to(root) or resolved == root:
         raise InputError(str(path), f"not inside {relative(root)}/: only raw inputs are recorded "
                          "(copy the file there first)")
@@ -187,10 +188,10 @@ def inside_raw(path: Path) -> Path:
     return resolved
 
 
-def record(path: Path) -> Path:
+def record(path: Path, raw_root: Path | None = None) -> Path:
     """Write (or update) the sha256 and size in a file's metadata, keeping the hand-written origin fields.
     A new plan text gets the full plan template to fill in; any other new file the origin template."""
-    path = inside_raw(path)
+    path = inside_raw(path, raw_root)
     data = path.read_bytes()
     meta = meta_path(path)
     digest, size = sha256_bytes(data), len(data)

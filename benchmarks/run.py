@@ -105,7 +105,9 @@ def write_raw_tree(root: Path, observations: pl.DataFrame, real: Path) -> None:
     for path in (reference / "regions.csv", reference / "indicators.csv", reference / "themes.csv",
                  statistics / "sources.csv",
                  statistics / "observations.csv"):
-        snapshot.record(path)
+        meta = snapshot.record(path, raw_root=root / "data" / "raw")
+        meta.write_text(meta.read_text(encoding="utf-8").replace(
+            "title: null  # fill in", f"title: Synthetic {path.stem} (benchmark only)"), encoding="utf-8")
 
 
 # ---------------------------------------------------------------- stages (each in its own process)

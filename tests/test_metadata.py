@@ -131,3 +131,10 @@ def test_source_dates_may_be_a_year_or_a_month(tree, published, ok):
     else:
         with pytest.raises(InputError, match=r"sources.csv, row 2, column 'published'"):
             load_sources()
+
+
+def test_a_document_id_of_the_wrong_form_says_the_right_one():
+    with pytest.raises(InputError, match=r"field 'document_id': '5-x' is not of the form 005-my-city"):
+        plan(document_id="5-x")
+    with pytest.raises(InputError, match=r"x.yaml: field 'title': is empty: fill it in"):
+        validate_meta(RAW | {"title": None}, "x.yaml", plan=False)

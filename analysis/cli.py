@@ -24,6 +24,7 @@ COMMANDS = {
     "normalize": ("analysis.normalize", "main", "Normalize plan texts into data/interim/texts."),
     "register": ("analysis.register", "main", "Prove every register row by its quote; write targets."),
     "check": ("analysis.register", "check", "Check the register (or a draft register file) and list every problem."),
+    "draft": ("analysis.draft", "main", "Draft register rows from any plan text, for review."),
     "candidates": ("analysis.candidates", "main", "List numeric candidates and check the register covers them."),
     "framework": ("analysis.framework", "main", "Measure comparability: indicators shared by plans, targets by theme."),
     "crosswalk": ("analysis.crosswalk", "main", "Map a CSV's older indicator ids onto today's catalogue."),

@@ -2,9 +2,9 @@
 fields a curator would otherwise type by hand (value, range, unit, comparator, year, kind, indicator,
 sub-region, quote). The curator reviews it, fixes what needs judgement and checks it:
 
-    python -m analysis.draft data/raw/policies/005_x.txt          # a recorded plan: region, period from its metadata
-    python -m analysis.draft PLAN.txt --region 430300 --period 2023-2025 [--document-id 005-xyz] [--out FILE]
-    python -m analysis.register check FILE --text PLAN.txt --period 2023-2025
+    edugap draft data/raw/policies/005_x.txt          # a recorded plan: region, period from its metadata
+    edugap draft PLAN.txt --region 430300 --period 2023-2025 [--document-id 005-xyz] [--out FILE]
+    edugap check FILE --text PLAN.txt --period 2023-2025
 
 Nothing is guessed: an indicator is filled only when a catalogue name or alias stands in the sentence
 and its unit fits; the year comes from the sentence, else the nearest heading that dates it (flag
@@ -14,7 +14,6 @@ in ``note``, so the reviewer can judge it.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import re
@@ -22,9 +21,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
 from .atomic import write_text_atomic
 from .candidates import MEASURE, NUMBER, Candidate, extract
-from .errors import InputError, command
+from .cli import step_command
+from .errors import InputError
 from .numbers import chinese_to_number
 from .paths import interim_dir, relative
 from .reference import load_indicators, load_regions
@@ -422,18 +424,6 @@ def to_csv(rows: list[dict]) -> str:
     return out.getvalue()
 
 
-def _arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m analysis.draft", description=__doc__.splitlines()[0])
-    parser.add_argument("text_file", help="the plan text (UTF-8), anywhere on disk; a recorded plan under "
-                        "data/raw/policies is read normalized, with region and period from its .meta.yaml")
-    parser.add_argument("--region", help="GB/T 2260 code of the plan's region, e.g. 430300")
-    parser.add_argument("--period", help="the plan period, START-END, e.g. 2023-2025")
-    parser.add_argument("--document-id", help="e.g. 005-changsha (default: the file name without extension)")
-    parser.add_argument("--script", choices=["simplified", "traditional"], default="simplified")
-    parser.add_argument("--out", help="where to write the draft (default data/interim/drafts/<document_id>.csv)")
-    return parser.parse_args(argv)
-
-
 def recorded_plan(path: Path) -> Plan | None:
     """A plan of the project (data/raw/policies, metadata filled): its normalized text (errata, clean-ups
     and script applied, as the register quotes it) and what its metadata says."""
@@ -450,40 +440,53 @@ def recorded_plan(path: Path) -> Plan | None:
     return Plan(document.document_id, normalized.text, document.region_code or "", *(period if all(period) else (0, 0)))
 
 
-def _plan(args: argparse.Namespace) -> Plan:
+def plan_to_draft(text_file: str, region: str | None, period: str | None, document_id: str | None,
+                  script: str) -> Plan:
     """The plan to draft: a recorded one as its metadata says (options override), else the text as given."""
-    path = Path(args.text_file)
+    path = Path(text_file)
     plan = recorded_plan(path)
     if plan is None:
-        missing = [name for name in ("--region", "--period") if not getattr(args, name[2:])]
+        missing = [name for name, given in (("--region", region), ("--period", period)) if not given]
         if missing:
             raise InputError(str(path), f"not a recorded plan of data/raw/policies: give {' and '.join(missing)}")
-        plan = Plan(args.document_id or path.stem, read_plan_text(path, args.script), "", 0, 0)
-    start, end = parse_period(args.period) if args.period else (plan.period_start, plan.period_end)
+        plan = Plan(document_id or path.stem, read_plan_text(path, script), "", 0, 0)
+    start, end = parse_period(period) if period else (plan.period_start, plan.period_end)
     if not end:
         raise InputError(str(path), "its metadata gives no plan period: give --period START-END")
-    region = args.region or plan.region_code
+    region = region or plan.region_code
     if region and region not in load_regions():
         raise InputError("--region", f"{region!r} is not a region of data/raw/reference/regions.csv")
-    return Plan(args.document_id or plan.document_id, plan.text, region, start, end)
+    return Plan(document_id or plan.document_id, plan.text, region, start, end)
 
 
-@command
-def main(argv: list[str]) -> int:
-    args = _arguments(argv)
-    plan = _plan(args)
+@step_command("draft")
+@click.argument("text_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--region", help="GB/T 2260 code of the plan's region, e.g. 430300 (default: from its metadata)")
+@click.option("--period", help="the plan period START-END, e.g. 2024-2026 (default: from its metadata)")
+@click.option("--document-id", "document_id", help="e.g. 005-changsha (default: its metadata, else the file name)")
+@click.option("--script", type=click.Choice(["simplified", "traditional"]), default="simplified", show_default=True,
+              help="the text's script; traditional is converted to simplified first")
+@click.option("--out", type=click.Path(dir_okay=False),
+              help="where to write the draft (default: data/interim/drafts/<document_id>.csv)")
+def main(text_file: str, region: str | None, period: str | None, document_id: str | None, script: str,
+         out: str | None) -> int:
+    """Draft register rows from a plan text: one row per commitment found, in the register's columns.
+
+    TEXT_FILE is any plan text (UTF-8); a recorded plan under data/raw/policies is read normalized, with
+    its region and period from its .meta.yaml. Review the draft, then check it with `edugap check`.
+    """
+    plan = plan_to_draft(text_file, region, period, document_id, script)
     rows = draft_rows(plan, load_indicators())
-    out = Path(args.out) if args.out else interim_dir() / "drafts" / f"{plan.document_id}.csv"
-    write_text_atomic(out, to_csv(rows))
+    target = Path(out) if out else interim_dir() / "drafts" / f"{plan.document_id}.csv"
+    write_text_atomic(target, to_csv(rows))
     matched = sum(1 for r in rows if r["indicator_id"])
-    print(f"draft: {len(rows)} row(s), {matched} with an indicator -> {relative(out)}")
+    print(f"draft: {len(rows)} row(s), {matched} with an indicator -> {relative(target)}")
     print("review every row (delete what is not a commitment, fill empty indicator_id), then check it:")
-    if recorded_plan(Path(args.text_file)):
-        print(f"  python -m analysis.register check {relative(out)}   (after `make normalize`)")
+    if recorded_plan(Path(text_file)):
+        print(f"  edugap check {relative(target)}   (after `make normalize`)")
     else:
-        print(f"  python -m analysis.register check {relative(out)} --text {args.text_file} "
-              f"--period {plan.period_start}-{plan.period_end}"
-              + (f" --script {args.script}" if args.script != "simplified" else ""))
+        print(f"  edugap check {relative(target)} --text {text_file} --period {plan.period_start}-{plan.period_end}"
+              + (f" --script {script}" if script != "simplified" else ""))
     return 0
 
 

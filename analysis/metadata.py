@@ -127,7 +127,7 @@ class PlanMeta(BaseModel):
     bytes: int = Field(ge=0)
 
     @model_validator(mode="after")
-    def _period(self) -> "PlanMeta":
+    def _period(self) -> PlanMeta:
         if (self.plan_period_start and self.plan_period_end and self.plan_period_start > self.plan_period_end):
             raise ValueError(f"plan_period_start {self.plan_period_start} is after plan_period_end {self.plan_period_end}")
         return self

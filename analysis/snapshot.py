@@ -47,7 +47,7 @@ def load_meta(path: Path) -> dict:
     meta = meta_path(path)
     if not meta.exists():
         raise ChecksumError(relative(path), f"no metadata file {meta.name} beside it; "
-                            f"run `python -m analysis.snapshot record {relative(path)}` and fill in its origin")
+                            f"run `edugap record {relative(path)}` and fill in its origin")
     try:
         record = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:

@@ -31,7 +31,7 @@ def test_a_new_plan_goes_from_text_to_proven_register_rows(tree, capsys):
     out = tree / "data/interim/drafts/905-test.csv"
     assert draft.main([str(text)]) == 0
     normalize_all()
-    assert register.main(["check", str(out)]) == 0, capsys.readouterr().err
+    assert register.check([str(out)]) == 0, capsys.readouterr().err
 
     targets = tree / "data/raw/register/targets.csv"
     rows = out.read_text(encoding="utf-8").splitlines(keepends=True)[1:]

@@ -184,5 +184,7 @@ def test_a_recorded_plan_is_drafted_from_its_normalized_text_and_metadata(tree, 
     assert rows and {r["document_id"] for r in rows} == {document.document_id}
     assert {r["region_code"] for r in rows} == {document.region_code}
     assert all(text.count(r["quote"]) >= 1 for r in rows)
-    assert draft.main([str(tree / "elsewhere.txt")]) == 1
+    elsewhere = tree / "elsewhere.txt"
+    elsewhere.write_text("九年义务教育巩固率达到97%。\n", encoding="utf-8")
+    assert draft.main([str(elsewhere)]) == 1
     assert "give --region and --period" in capsys.readouterr().err

@@ -29,7 +29,9 @@ def repo(tmp_path, monkeypatch):
     raw = root / "data/raw/statistics/figures.csv"
     raw.parent.mkdir(parents=True)
     raw.write_text("a,b\n1,2\n", encoding="utf-8")
-    record(raw)
+    meta = record(raw)
+    meta.write_text(meta.read_text(encoding="utf-8").replace("title: null  # fill in", "title: Test figures"),
+                    encoding="utf-8")  # the origin a researcher fills in (analysis.metadata requires a title)
     (root / "CHANGELOG.md").write_text(f"# Data changelog\n\n## Unreleased\n\n## {VERSION} ({RELEASED})\n\n"
                                        f"Raw snapshot: `{snapshot_hash(verify_all())}`\n\n- first version\n",
                                        encoding="utf-8")

@@ -31,6 +31,7 @@ from .numbers import chinese_to_number
 from .paths import interim_dir, relative
 from .reference import load_indicators, load_regions
 from .register import COLUMNS
+from .semantics import FALL_WORDS, RISE_WORDS, VALUE_RULES, period_phrases
 from .vocabulary import SCOPES
 
 CLAUSE_END = "，,；;：:。\n"
@@ -45,19 +46,17 @@ AFTER_GE = re.compile(r"^\s*(?:以上|及以上)")
 BEFORE_LE = re.compile(r"(?:控制在|不超过|不高于|(?<!不)低于|(?<!不)少于|不多于)\s*$")
 BEFORE_GT = re.compile(r"(?:(?<!不)超过|(?<!不)高于|(?<!不)多于)\s*$")
 BEFORE_GE = re.compile(r"(?:达到|达|不低于|不少于|至少|保持在|稳定在|确保)\s*$")
-# Kind words in the clause before the number.
-RELATIVE = re.compile(r"(?P<word>下降|降低|减少|压减|提高|提升|增长|增加)\s*$")
-DECREASE_WORDS = {"下降", "降低", "减少", "压减"}
+# Kind words in the clause before the number: a rise or fall (analysis.semantics) right before a %.
+RELATIVE = re.compile(rf"(?:{FALL_WORDS.pattern}|{RISE_WORDS.pattern})\s*$")
+# Keeping a level (保持在95%以上): direction hold.
+KEEP = re.compile(r"(?:保持在|稳定在|保持)\s*$")
 # 建设 N 所: the register counts what is built in the plan period (T000-017); 建成 is ambiguous, left level.
 INCREMENT = re.compile(r"新建|新增|累计|改扩建|新培育|增设|建设")
-PERIOD = re.compile(r"每(?P<period>年|学年|学期|月|季度|周)")
 # Parts of a region the plan sets its own target for; the row keeps the region and says the scope.
 SUB_REGION = re.compile("|".join(re.escape(s) for s in sorted(SCOPES, key=len, reverse=True)))
 # A heading: a short line, optionally numbered (一、 / （二） / 1.), without a full stop inside.
 HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[.、．])?[^。]{0,38}$")
 TOP_HEADING = re.compile(r"^\s*[一二三四五六七八九十]+、")
-VALUELESS = {"全覆盖": (">=", "%", "全覆盖 = 100%"), "清零": ("<=", "", "清零 = zero"),
-             "消除": ("<=", "", "消除 = none left")}
 
 
 @dataclass(frozen=True)
@@ -266,15 +265,29 @@ class Draft:
         self.start, self.end = min(self.start, start), max(self.end, end)
 
 
+def _valueless(d: Draft, text: str, candidate: Candidate) -> None:
+    """A phrase that states a value without a digit: its value rule (analysis.semantics) gives value,
+    comparator and unit; a commitment without one (实现首批招生) is a milestone without a value."""
+    rule = next((r for r in VALUE_RULES.values() if r.pattern.search(candidate.text)), None)
+    if rule is None:
+        d.row |= {"comparator": ">=", "target_kind": "milestone", "direction": "increase"}
+        return
+    after = text[candidate.end:candidate.end + 3]
+    comp = ">" if ">" in rule.comparators and text[max(0, candidate.start - 2):candidate.start] == "超过" else \
+        rule.comparators[0]
+    kind = "relative_change" if rule.name == "只增不减" else "level"
+    d.row |= {"value": _format(rule.value), "comparator": comp, "unit": rule.unit, "value_rule": rule.name,
+              "target_kind": kind, "direction": "decrease" if comp in ("<=", "<") else "increase"}
+    d.hold(d.start, candidate.end + (len(after) - len(after.lstrip("以上")) if rule.name == "一半" else 0))
+    d.notes.append(f"value rule {rule.name}: {rule.meaning}")
+
+
 def _value_and_kind(d: Draft, text: str, candidate: Candidate, clause: tuple[int, int]) -> bool:
-    """Value, range, unit, comparator and kind from the number and the words before it; False when
-    the candidate has no number (a value-less commitment such as 全覆盖)."""
+    """Value, range, unit, comparator, kind, period and direction from the number and the words before
+    it; False when the candidate has no number (a value-less commitment such as 全覆盖)."""
     q = QUANTITY.search(candidate.text)
     if not q:
-        word = next((w for w in VALUELESS if w in candidate.text), "")
-        comp, unit, meaning = VALUELESS.get(word, (">=", "", ""))
-        d.row |= {"comparator": comp, "unit": unit, "target_kind": "milestone"}
-        d.notes += [meaning] if meaning else []
+        _valueless(d, text, candidate)
         return False
     low, high = _number(q.group("low")), _number(q.group("high")) if q.group("high") else None
     unit = "%" if q.group("unit") == "％" else q.group("unit")
@@ -286,26 +299,26 @@ def _value_and_kind(d: Draft, text: str, candidate: Candidate, clause: tuple[int
         d.notes.append(f"the number in {candidate.text!r} could not be read")
     before = text[clause[0]:candidate.start]
     relative_word = RELATIVE.search(re.sub(r"(?:同比|年均|分别)$", "", before))
+    periods = period_phrases(before)
+    direction = "decrease" if comp in ("<=", "<") else "hold" if KEEP.search(before) else "increase"
     if relative_word and unit in ("%", "个百分点"):
         kind = "relative_change"
-        d.notes.append("direction: " + ("decrease" if relative_word.group("word") in DECREASE_WORDS else "increase"))
-    elif period := PERIOD.search(before):
+        direction = "decrease" if FALL_WORDS.search(relative_word.group()) else "increase"
+    elif periods:
         kind = "per_year"
-        if period.group("period") not in ("年", "学年"):
-            d.flags.append("needs_review")
-            d.notes.append(f"period: 每{period.group('period')}, not a year")
+        d.row["period"] = periods[0]
     elif INCREMENT.search(before) and unit not in ("%", "‰", "个百分点"):
         kind = "increment"
     else:
         kind = "level"
-    d.row["target_kind"] = kind
+    d.row |= {"target_kind": kind, "direction": direction}
     return True
 
 
 def _indicator(d: Draft, match: Match | None, why_not: str, indicators: dict) -> None:
     if match:
         d.row["indicator_id"] = match.indicator_id
-        if d.row["target_kind"] == "milestone" and not d.row["unit"]:
+        if not d.row["unit"] and (d.row["target_kind"] == "milestone" or d.row["value_rule"]):
             d.row["unit"] = indicators[match.indicator_id]["unit"]
         d.notes.append(f"indicator: '{match.term}' (confidence {match.confidence:.1f})")
         d.hold(match.start, match.end)
@@ -371,7 +384,7 @@ def draft_row(plan: Plan, candidate: Candidate, terms, indicators) -> dict:
     d = Draft(row, [], [], clause[0], candidate.end)
     has_value = _value_and_kind(d, text, candidate, clause)
     match, why_not = match_indicator(text, terms, indicators, sent, clause, (candidate.start, candidate.end),
-                                     (row["unit"] or None) if has_value else None)
+                                     (row["unit"] or None) if has_value or row["value_rule"] else None)
     _indicator(d, match, why_not, indicators)
     _year(d, plan, candidate, sent, clause)
     _quote(d, text, sent)
@@ -388,7 +401,12 @@ def draft_rows(plan: Plan, indicators: dict[str, dict], candidates: list[Candida
     row. ``candidates`` limits the draft to these (e.g. the ones the register does not cover yet)."""
     terms = indicator_terms(indicators)
     found = extract(plan.document_id, plan.text) if candidates is None else candidates
-    rows = [draft_row(plan, c, terms, indicators) for c in found]
+    drafted = [(c, draft_row(plan, c, terms, indicators)) for c in found]
+    spans = [(c, *map(int, re.search(r"at (\d+)-(\d+)$", row["note"]).groups())) for c, row in drafted]
+    # A bare 实现 inside another row's quote (实现全覆盖, 实现…达到95%) is that row's commitment, not a second one.
+    rows = [row for c, row in drafted
+            if not (row["target_kind"] == "milestone" and not row["value_rule"] and
+                    any(other is not c and start <= c.start and c.end <= end for other, start, end in spans))]
     for number, row in enumerate(rows, start=first_number):
         row["target_id"] = f"{target_prefix(plan.document_id)}-{number:03d}"
     return rows

@@ -66,8 +66,21 @@ def test_kinds_per_year_increment_relative_change():
     assert only("每年新建义务教育学校3所。")["target_kind"] == "per_year"
     assert only("新建义务教育学校3所。")["target_kind"] == "increment"
     row = only("校园安全责任事故发生率同比下降10%以上。")
-    assert row["target_kind"] == "relative_change" and "direction: decrease" in row["note"]
+    assert (row["target_kind"], row["direction"]) == ("relative_change", "decrease")
     assert only("学前三年毛入园率提高到90%。")["target_kind"] == "level"
+    term = only("学生心理健康测评每学期开展1次。")
+    assert (term["target_kind"], term["period"]) == ("per_year", "term")
+    assert only("大班额比例控制在5%以内。")["direction"] == "decrease"
+    assert only("学前三年毛入园率保持在95%以上。")["direction"] == "hold"
+
+
+def test_a_value_less_phrase_takes_its_value_rule():
+    row = next(r for r in rows_of("到2025年，中小学心理辅导室实现全覆盖。") if r["value_rule"])
+    assert (row["value"], row["comparator"], row["unit"], row["value_rule"], row["target_kind"]) == \
+        ("100", ">=", "%", "全覆盖", "level")
+    assert "全覆盖" in row["quote"] and row["target_year"] == "2025"
+    zero = next(r for r in rows_of("控辍保学实现动态清零。") if r["value_rule"])
+    assert (zero["value"], zero["comparator"], zero["direction"]) == ("0", "<=", "decrease")
 
 
 def test_indicator_from_an_alias_with_its_confidence():
@@ -188,3 +201,9 @@ def test_a_recorded_plan_is_drafted_from_its_normalized_text_and_metadata(tree, 
     elsewhere.write_text("九年义务教育巩固率达到97%。\n", encoding="utf-8")
     assert draft.main([str(elsewhere)]) == 1
     assert "give --region and --period" in capsys.readouterr().err
+
+
+def test_a_bare_achieve_inside_another_rows_quote_is_not_a_second_row():
+    rows = rows_of("到2025年，中小学心理辅导室实现全覆盖。")
+    assert [r["value_rule"] for r in rows] == ["全覆盖"]
+    assert [r["target_kind"] for r in rows_of("2025年实现首批招生。")] == ["milestone"]

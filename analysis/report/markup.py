@@ -47,7 +47,7 @@ def region_label(inputs: Inputs, code) -> str:
     if code == "ALL":
         return "合计 All regions"
     row = inputs.regions.get(code)
-    return f"{row['name_zh']} {row['name_en']}" if row else f"{code} (未知代码 unknown code)"
+    return f"{row['name_zh']} {row['name_en']}".strip() if row else f"{code} (未知代码 unknown code)"
 
 
 def indicator_label(inputs: Inputs, indicator_id) -> str:

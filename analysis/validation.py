@@ -55,10 +55,11 @@ SUITES = ("observations", "targets")
 
 @dataclass
 class Prepared:
-    """A frame ready for GX: processed columns as strings, derived columns, and where each row lives."""
+    """A frame ready for GX: processed columns as strings, derived columns, and where each row lives
+    (file and spreadsheet row, one per frame row; only failing rows are ever looked up)."""
     frame: pl.DataFrame
-    files: list[str]
-    rows: list[int]
+    files: pl.Series
+    rows: pl.Series
 
 
 def load_suite(name: str) -> dict:
@@ -128,11 +129,11 @@ def prepare_observations() -> Prepared:
     frame = _year_over_year(frame)
     located = (frame.select("_index", "observation_id")
                .join(_raw_observation_rows(), on="observation_id", how="left", maintain_order="left"))
-    found = located["_row"].is_not_null()
-    files = pl.select(pl.when(found).then(pl.lit(relative(observations_path())))
-                      .otherwise(pl.lit(relative(path)))).to_series().to_list()
-    rows = located["_row"].fill_null(located["_index"].cast(pl.Int64) + 2).to_list()
-    return Prepared(frame.drop("_index"), files, rows)
+    where = located.select(
+        file=pl.when(pl.col("_row").is_not_null()).then(pl.lit(relative(observations_path())))
+        .otherwise(pl.lit(relative(path))),
+        row=pl.col("_row").fill_null(pl.col("_index").cast(pl.Int64) + 2))
+    return Prepared(frame.drop("_index"), where["file"], where["row"])
 
 
 def _raw_observation_rows() -> pl.DataFrame:
@@ -169,11 +170,16 @@ def prepare_targets(path: Path | None = None) -> Prepared:
         found = raw_rows.get(key)
         files.append(relative(raw_path) if found else relative(path))
         rows.append(found or number)
-    return Prepared(frame, files, rows)
+    return Prepared(frame, pl.Series("file", files, dtype=pl.String), pl.Series("row", rows, dtype=pl.Int64))
 
 
 def run_suite(suite: dict, frame: pl.DataFrame, parameters: dict) -> list:
-    """GX validation results of one suite on one frame (pandas), in the suite's order."""
+    """GX validation results of one suite on one frame (pandas), in the suite's order.
+
+    Run as a GX ValidationDefinition, which loads the batch once. ``get_batch`` followed by
+    ``Batch.validate`` loads it twice, and each load fingerprints the whole frame
+    (``pd.util.hash_pandas_object``; GX skips that only above 1 GB of shallow pandas memory).
+    """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -181,15 +187,16 @@ def run_suite(suite: dict, frame: pl.DataFrame, parameters: dict) -> list:
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     asset = context.data_sources.add_pandas(f"edugap-{suite['name']}").add_dataframe_asset(suite["name"])
-    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
-        batch_parameters={"dataframe": frame.to_pandas()})
     expectation_suite = gx.ExpectationSuite(name=suite["name"], expectations=suite["expectations"])
     names = [e.get("meta", {}).get("name") for e in suite["expectations"]]
     if len(expectation_suite.expectations) != len(names) or None in names or len(set(names)) != len(names):
         raise InputError(f"expectations/{suite['name']}.json", "every expectation needs a unique meta.name and a "
                          "configuration GX accepts (see the log above)")
-    result = batch.validate(expectation_suite, result_format={"result_format": "COMPLETE"},
-                            expectation_parameters=parameters)
+    definition = context.validation_definitions.add(gx.ValidationDefinition(
+        name=suite["name"], data=asset.add_batch_definition_whole_dataframe("all"),
+        suite=context.suites.add(expectation_suite)))
+    result = definition.run(batch_parameters={"dataframe": frame.to_pandas()}, expectation_parameters=parameters,
+                            result_format={"result_format": "COMPLETE"})
     by_name = {r.expectation_config.meta["name"]: r for r in result.results}
     return [by_name[e["meta"]["name"]] for e in suite["expectations"]]
 
@@ -209,10 +216,11 @@ def summarise(suite: dict, results: list, prepared: Prepared, data_file: str) ->
         column = meta.get("report_column") or kwargs.get("column") or kwargs.get("column_A")
         failing = []
         if "unexpected_index_list" in result.result:
-            for index in sorted(set(result.result["unexpected_index_list"])):
-                value = prepared.frame[index, column] if column in prepared.frame.columns else None
-                failing.append({"file": prepared.files[index], "row": prepared.rows[index], "column": column,
-                                "value": _cell(value)})
+            indices = sorted(set(result.result["unexpected_index_list"]))
+            values = (prepared.frame[column].gather(indices).to_list() if column in prepared.frame.columns
+                      else [None] * len(indices))
+            failing = [{"file": file, "row": row, "column": column, "value": _cell(value)} for file, row, value
+                       in zip(prepared.files.gather(indices).to_list(), prepared.rows.gather(indices).to_list(), values)]
         elif not result.success:
             missing = (result.result.get("details") or {}).get("mismatched", {}).get("missing")
             failing = ([{"file": data_file, "row": 1, "column": name, "value": None} for name in missing] if missing

@@ -24,7 +24,9 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -55,11 +57,25 @@ SUITES = ("observations", "targets")
 
 @dataclass
 class Prepared:
-    """A frame ready for GX: processed columns as strings, derived columns, and where each row lives
-    (file and spreadsheet row, one per frame row; only failing rows are ever looked up)."""
+    """A frame ready for GX: processed columns as strings, derived columns, and where each row lives.
+
+    ``locate`` gives the file and spreadsheet row of every frame row (columns ``file``, ``row``); it is
+    only called when a row fails, so a clean run never re-reads the raw file to find rows.
+    """
     frame: pl.DataFrame
-    files: pl.Series
-    rows: pl.Series
+    locate: Callable[[], pl.DataFrame]
+
+    @cached_property
+    def where(self) -> pl.DataFrame:
+        return self.locate()
+
+    @property
+    def files(self) -> pl.Series:
+        return self.where["file"]
+
+    @property
+    def rows(self) -> pl.Series:
+        return self.where["row"]
 
 
 def load_suite(name: str) -> dict:
@@ -126,14 +142,17 @@ def prepare_observations() -> Prepared:
         indicator_key=pl.coalesce("indicator_id", "indicator_as_published"),
         year_number=pl.col("year").cast(pl.Int64, strict=False),
         has_year=pl.when(pl.col("year").is_not_null()).then(pl.lit("true")).otherwise(pl.lit("false")))
-    frame = _year_over_year(frame)
-    located = (frame.select("_index", "observation_id")
-               .join(_raw_observation_rows(), on="observation_id", how="left", maintain_order="left"))
-    where = located.select(
-        file=pl.when(pl.col("_row").is_not_null()).then(pl.lit(relative(observations_path())))
-        .otherwise(pl.lit(relative(path))),
-        row=pl.col("_row").fill_null(pl.col("_index").cast(pl.Int64) + 2))
-    return Prepared(frame.drop("_index"), where["file"], where["row"])
+    frame = _year_over_year(frame).drop("_index")
+
+    def locate() -> pl.DataFrame:
+        located = (frame.select("observation_id").with_row_index("_index")
+                   .join(_raw_observation_rows(), on="observation_id", how="left", maintain_order="left"))
+        return located.select(
+            file=pl.when(pl.col("_row").is_not_null()).then(pl.lit(relative(observations_path())))
+            .otherwise(pl.lit(relative(path))),
+            row=pl.col("_row").fill_null(pl.col("_index").cast(pl.Int64) + 2))
+
+    return Prepared(frame, locate)
 
 
 def _raw_observation_rows() -> pl.DataFrame:
@@ -170,7 +189,8 @@ def prepare_targets(path: Path | None = None) -> Prepared:
         found = raw_rows.get(key)
         files.append(relative(raw_path) if found else relative(path))
         rows.append(found or number)
-    return Prepared(frame, pl.Series("file", files, dtype=pl.String), pl.Series("row", rows, dtype=pl.Int64))
+    where = pl.DataFrame({"file": files, "row": rows}, schema={"file": pl.String, "row": pl.Int64})
+    return Prepared(frame, lambda: where)
 
 
 def run_suite(suite: dict, frame: pl.DataFrame, parameters: dict) -> list:

@@ -164,16 +164,14 @@ def _duplicate_key(name: str, key: str, row: int, first: int) -> InputError:
 
 
 def _suspect_rows(ordered: pl.DataFrame, failing: pl.Expr) -> list[int]:
-    """Spreadsheet rows that fail a check or repeat an earlier row's key, in file order.
+    """Spreadsheet rows that fail a check or share their key with another row, in file order.
 
     ``ordered`` is sorted by key, so a repeated key is a run of equal neighbours: no hashing of every key.
     """
     key = pl.col("observation_id")
     flags = ordered.select("_row", "observation_id", failing.alias("failing"),
                            ((key == key.shift(1)) | (key == key.shift(-1))).fill_null(False).alias("shared"))
-    repeats = (flags.filter("shared").sort("_row")
-               .filter(~pl.col("observation_id").is_first_distinct())["_row"])
-    return sorted({*flags.filter("failing")["_row"].to_list(), *repeats.to_list()})
+    return sorted(flags.filter(pl.col("failing") | pl.col("shared"))["_row"].to_list())
 
 
 def _raise_first_problem(name: str, frame: pl.DataFrame, rows: list[int], catalogues: tuple) -> None:

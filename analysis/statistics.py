@@ -22,10 +22,10 @@ import polars as pl
 
 from . import conflicts
 from .cli import step_command
+from .csvframe import read_raw_frame
 from .errors import InputError
 from .paths import raw_dir, relative
 from .reference import load_indicators, load_regions, regions_path
-from .csvframe import read_raw_frame
 from .tables import read_raw_csv, reject_formulas, write_tables
 from .vocabulary import SOURCE_KINDS
 

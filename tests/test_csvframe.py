@@ -35,7 +35,7 @@ BROKEN = {
     "unknown column": "a,b,c,d\n1,2,3,4\n",
     "duplicated column": "a,b,c,c\n1,2,3,4\n",
     "empty file": "",
-    "not utf-8": "a,b,c\n1,2,3\n".encode() + "昭通".encode("gbk") + b",2,3\n",
+    "not utf-8": b"a,b,c\n1,2,3\n" + "昭通".encode("gbk") + b",2,3\n",
 }
 
 

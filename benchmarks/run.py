@@ -210,7 +210,7 @@ def stage_validate_floor(root: str) -> dict:
 
 
 def _inputs(work: Path):
-    from analysis.assess import load_params
+    from analysis.params import load_params
     observations = pl.read_parquet(work / "data" / "processed" / "observations.parquet")
     return (pl.read_parquet(work / "targets.parquet"), observations, pl.read_parquet(work / "indicators.parquet"),
             pl.read_parquet(work / "regions.parquet"), load_params())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from analysis import notebooks
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 STEP_NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9]*.py"))
 
 

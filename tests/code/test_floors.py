@@ -13,7 +13,7 @@ from analysis import statistics, validation
 from analysis.snapshot import record
 from benchmarks import floors
 
-BROKEN = Path(__file__).parent / "broken_inputs"
+BROKEN = Path(__file__).resolve().parent.parent / "broken_inputs"
 OBS = "data/raw/statistics/observations.csv"
 
 

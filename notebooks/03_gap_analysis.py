@@ -34,7 +34,8 @@ assessments.filter(pl.col("status") != "insufficient_data").select(
 # ## Why the others cannot be assessed / 无法评估的原因
 
 # %%
-assessments.filter(pl.col("status") == "insufficient_data").group_by("reason").len().sort(["len", "reason"], descending=[True, False]).head(15)
+(assessments.filter(pl.col("status") == "insufficient_data").group_by("reason").len()
+ .sort(["len", "reason"], descending=[True, False]).head(15))
 
 # %% [markdown]
 # ## Context series (never a region's actual) / 背景数据（不作为实际值）

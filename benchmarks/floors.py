@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from analysis import conflicts
 from analysis.reference import load_indicators, load_regions
 from analysis.snapshot import read_raw
-from analysis.statistics import load_sources
+from analysis.statistics import PERIOD_NOT_STATED, PERIOD_NOT_STATED_NOTE, YEAR_NOT_STATED, load_sources
 
 NUMBER = r"^-?\d+(\.\d+)?$"
 OBSERVATION_COLUMNS = ["region_code", "region_name", "indicator_as_published", "indicator_id", "year", "value",
@@ -23,7 +24,8 @@ OBSERVATION_COLUMNS = ["region_code", "region_name", "indicator_as_published", "
 
 def load_observations(path) -> pl.DataFrame:
     """The raw statistics read by polars with every check of ``analysis.statistics`` as one expression;
-    raises ValueError if any row fails. Same columns and order as ``statistics.load_observations``."""
+    raises ValueError if any row fails. Same columns and order as ``statistics.load_observations``
+    (conflicts between sources are then settled by ``analysis.conflicts``, the same step the loader ends with)."""
     regions, indicators, sources = load_regions(), load_indicators(), load_sources()
     frame = (pl.read_csv(read_raw(path), infer_schema=False)  # checksum verified, as every read is
              .select(pl.col(OBSERVATION_COLUMNS).str.strip_chars().fill_null(""))
@@ -47,12 +49,17 @@ def load_observations(path) -> pl.DataFrame:
     if frame.select(bad.any()).item():
         raise ValueError("a row fails a check")
     kinds = {k: v["kind"] for k, v in sources.items()}
-    return (frame.with_columns(source_kind=c("source_id").replace_strict(kinds))
-            .select(*OBSERVATION_COLUMNS, "observation_id", "source_kind", "_row")
-            .with_columns(c("region_name", "indicator_id", "year", "note").replace("", None))
-            .with_columns(c("year").cast(pl.Int64), c("value").cast(pl.Float64))
-            .with_columns(usable=c("year").is_not_null())
-            .sort("observation_id"))
+    period_not_stated = c("note").str.to_lowercase().str.contains(PERIOD_NOT_STATED_NOTE, literal=True)
+    checked = (frame.with_columns(source_kind=c("source_id").replace_strict(kinds))
+               .select(*OBSERVATION_COLUMNS, "observation_id", "source_kind", "_row")
+               .with_columns(c("region_name", "indicator_id", "year", "note").replace("", None))
+               .with_columns(c("year").cast(pl.Int64), c("value").cast(pl.Float64))
+               .with_columns(unusable_reason=pl.when(period_not_stated.fill_null(False)).then(pl.lit(PERIOD_NOT_STATED))
+                             .when(c("year").is_null()).then(pl.lit(YEAR_NOT_STATED)),
+                             set_aside_by=pl.lit(None, pl.String))
+               .with_columns(usable=c("unusable_reason").is_null())
+               .sort("observation_id"))
+    return conflicts.apply(checked, conflicts.load_resolutions(sources))  # the project's own step, as it is
 
 
 # ---------------------------------------------------------------- validate
@@ -93,6 +100,13 @@ def _unexpected(kind: str, kwargs: dict, parameters: dict) -> pl.Expr:
         ignored = {"neither": a.is_null() & b.is_null(), "both_values_are_missing": a.is_null() & b.is_null(),
                    "either_value_is_missing": a.is_null() | b.is_null()}[kwargs.get("ignore_row_if", "neither")]
         return ~ignored & a.ne_missing(b)
+    if kind == "expect_column_pair_values_to_be_in_set":
+        a, b = pl.col(kwargs["column_A"]), pl.col(kwargs["column_B"])
+        ignored = {"neither": pl.lit(False), "both_values_are_missing": a.is_null() & b.is_null(),
+                   "either_value_is_missing": a.is_null() | b.is_null()}[kwargs.get("ignore_row_if", "both_values_are_missing")]
+        allowed = pl.any_horizontal(a.eq_missing(pl.lit(x, pl.String)) & b.eq_missing(pl.lit(y, pl.String))
+                                    for x, y in kwargs["value_pairs_set"])
+        return ~ignored & ~allowed
     if kind == "expect_compound_columns_to_be_unique":
         return pl.struct(kwargs["column_list"]).is_duplicated()
     raise NotImplementedError(f"no polars floor for {kind}")

@@ -38,7 +38,8 @@ def test_validate_floor_finds_the_rows_gx_finds(tree):
         region_code=pl.when(pl.col("_i") == 3).then(pl.lit("12345")).otherwise("region_code"),
         unit=pl.when(pl.col("_i") == 4).then(None).otherwise("unit"),
         value_in_range=pl.when(pl.col("_i") == 5).then(False).otherwise("value_in_range"),
-        usable=pl.when(pl.col("_i") == 6).then(pl.lit("false")).otherwise("usable"),
+        has_year=pl.when(pl.col("_i") == 6).then(pl.lit("false")).otherwise("has_year"),
+        usable=pl.when(pl.col("_i") == 6).then(pl.lit("true")).otherwise("usable"),
         yoy_pp_per_year=pl.when(pl.col("_i") == 7).then(12.5).otherwise("yoy_pp_per_year"),
         year_number=pl.when(pl.col("_i") == 8).then(2999).otherwise("year_number")).drop("_i")
     expected = floors.validate(suite, broken, parameters)

@@ -141,7 +141,7 @@ def stage_generate(root: str, n_targets: int, n_observations: int | None) -> dic
 
 
 def stage_load(root: str) -> dict:
-    """The real loader: data/raw/statistics checked row by row, tidied into the processed tables."""
+    """The real loader: data/raw/statistics checked (every row at once), tidied into the processed tables."""
     _enter(root)
     from analysis import statistics
     with Stage() as s:

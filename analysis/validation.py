@@ -236,11 +236,13 @@ def summarise(suite: dict, results: list, prepared: Prepared, data_file: str) ->
         column = meta.get("report_column") or kwargs.get("column") or kwargs.get("column_A")
         failing = []
         if "unexpected_index_list" in result.result:
+            # Only failing rows are located (locating re-reads the raw file): GX lists none for a pass.
             indices = sorted(set(result.result["unexpected_index_list"]))
             values = (prepared.frame[column].gather(indices).to_list() if column in prepared.frame.columns
                       else [None] * len(indices))
+            where = prepared.where.select(pl.all().gather(indices)) if indices else None
             failing = [{"file": file, "row": row, "column": column, "value": _cell(value)} for file, row, value
-                       in zip(prepared.files.gather(indices).to_list(), prepared.rows.gather(indices).to_list(), values)]
+                       in zip(where["file"].to_list(), where["row"].to_list(), values)] if indices else []
         elif not result.success:
             missing = (result.result.get("details") or {}).get("mismatched", {}).get("missing")
             failing = ([{"file": data_file, "row": 1, "column": name, "value": None} for name in missing] if missing

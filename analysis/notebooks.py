@@ -34,6 +34,7 @@ def inject_parameters(notebook, parameters: dict[str, str]) -> None:
         raise ValueError("the notebook has no cell tagged 'parameters'")
     source = "# Injected parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in sorted(parameters.items()))
     cell = nbformat.v4.new_code_cell(source, metadata={"tags": ["injected-parameters"]})
+    cell.id = "injected-parameters"  # nbformat draws a random id; the executed copy must be byte-stable
     notebook.cells.insert(index + 1, cell)
 
 

@@ -22,6 +22,7 @@ import polars as pl
 
 from . import conflicts
 from .cli import step_command
+from .csvframe import read_raw_frame
 from .errors import InputError
 from .paths import raw_dir, relative
 from .reference import load_indicators, load_regions, regions_path
@@ -130,6 +131,60 @@ def observation_key(row: dict) -> str:
     return f"{row['source_id']}:{row['region_code']}:{indicator}:{row['year']}"
 
 
+def _observation_key() -> pl.Expr:
+    """:func:`observation_key` on every row at once."""
+    indicator = pl.when(pl.col("indicator_id") != "").then("indicator_id").otherwise("indicator_as_published")
+    return pl.format("{}:{}:{}:{}", "source_id", "region_code", indicator, "year")
+
+
+def _fails_check(columns: list[str], regions: dict, indicators: dict, sources: dict) -> pl.Expr:
+    """True where :func:`_check_observation` would raise: the same checks, on every row at once."""
+    number = r"^-?\d+(\.\d+)?$"  # NUMBER and YEAR, anchored: Rust's \d is Unicode, like Python's
+    # starts_with is cheap; the number pattern is only needed for the one start a number shares.
+    formula = [pl.any_horizontal(pl.col(c).str.starts_with(s) for s in "=+@")
+               | pl.col(c).str.starts_with("-") & ~pl.col(c).str.contains(number) for c in columns]
+    empty = [pl.col(c) == "" for c in ("region_code", "indicator_as_published", "value", "unit", "source_id")]
+    name = pl.col("region_code").replace_strict({k: v["name_zh"] for k, v in regions.items()}, default=None)
+    unit = pl.col("indicator_id").replace_strict({k: v["unit"] for k, v in indicators.items()}, default=None)
+    has_indicator = pl.col("indicator_id") != ""
+    return pl.any_horizontal(
+        *formula, *empty,
+        ~pl.col("region_code").is_in(list(regions)),
+        (pl.col("region_name") != "") & (pl.col("region_name") != name),
+        has_indicator & ~pl.col("indicator_id").is_in(list(indicators)),
+        (pl.col("year") != "") & ~pl.col("year").str.contains(r"^\d{4}$"),
+        ~pl.col("value").str.contains(number),
+        has_indicator & (pl.col("unit") != unit),
+        ~pl.col("source_id").is_in(list(sources))).fill_null(False)
+
+
+def _duplicate_key(name: str, key: str, row: int, first: int) -> InputError:
+    return InputError(name, f"duplicated key (region_code, indicator, year, source_id) {key!r}: row {first} has "
+                      "the same; keep one figure per source", row=row, column="source_id")
+
+
+def _suspect_rows(ordered: pl.DataFrame, failing: pl.Expr) -> list[int]:
+    """Spreadsheet rows that fail a check or share their key with another row, in file order.
+
+    ``ordered`` is sorted by key, so a repeated key is a run of equal neighbours: no hashing of every key.
+    """
+    key = pl.col("observation_id")
+    flags = ordered.select("_row", "observation_id", failing.alias("failing"),
+                           ((key == key.shift(1)) | (key == key.shift(-1))).fill_null(False).alias("shared"))
+    return sorted(flags.filter(pl.col("failing") | pl.col("shared"))["_row"].to_list())
+
+
+def _raise_first_problem(name: str, frame: pl.DataFrame, rows: list[int], catalogues: tuple) -> None:
+    """The row-by-row error of the first suspect row: its own checks first, then a key an earlier row has."""
+    columns = [c for c in frame.columns if c in OBSERVATION_COLUMNS]  # file order, as a row-by-row reader sees it
+    for number in rows:
+        row = frame.row(by_predicate=pl.col("_row") == number, named=True)
+        _check_observation(name, {c: row[c] for c in [*columns, "_row"]}, *catalogues)
+        same = frame.filter((pl.col("observation_id") == row["observation_id"]) & (pl.col("_row") < number))
+        if same.height:
+            raise _duplicate_key(name, row["observation_id"], number, same["_row"].min())
+
+
 def load_observations() -> pl.DataFrame:
     """Checked observations with ``observation_id``, ``source_kind``, ``usable``, ``unusable_reason``,
     ``set_aside_by`` and ``_row`` (raw spreadsheet row); conflicts between sources are settled by the reviewed
@@ -139,34 +194,31 @@ def load_observations() -> pl.DataFrame:
 
 
 def checked_observations(sources: dict[str, dict] | None = None) -> pl.DataFrame:
-    """Every raw figure, checked, before conflicts are settled: ``usable`` says only whether it is dated."""
+    """Every raw figure, checked, before conflicts are settled: ``usable`` says only whether it is dated.
+
+    All rows are checked at once; the first bad row in file order is then reported by
+    :func:`_check_observation`, so the message is the one a row-by-row check gives.
+    """
     path = observations_path()
     name = relative(path)
     regions, indicators, sources = load_regions(), load_indicators(), sources or load_sources()
-    rows = read_raw_csv(path, OBSERVATION_COLUMNS)
-    seen: dict[str, int] = {}
-    for row in rows:
-        _check_observation(name, row, regions, indicators, sources)
-        key = observation_key(row)
-        if key in seen:
-            raise InputError(name, f"duplicated key (region_code, indicator, year, source_id) {key!r}: "
-                             f"row {seen[key]} has the same; keep one figure per source", row=row["_row"],
-                             column="source_id")
-        seen[key] = row["_row"]
-        row["observation_id"] = key
-        row["source_kind"] = sources[row["source_id"]]["kind"]
-    schema = {c: pl.String for c in [*OBSERVATION_COLUMNS, "observation_id", "source_kind"]} | {"_row": pl.Int64}
-    frame = pl.DataFrame(rows, schema=schema)
-    empty_to_null = [pl.when(pl.col(c) == "").then(None).otherwise(pl.col(c)).alias(c)
-                     for c in ("region_name", "indicator_id", "year", "note")]
+    raw = read_raw_frame(path, OBSERVATION_COLUMNS)
+    columns = [c for c in raw.columns if c != "_row"]
+    ordered = raw.with_columns(observation_id=_observation_key()).sort("observation_id")
+    suspects = _suspect_rows(ordered, _fails_check(columns, regions, indicators, sources))
+    if suspects:
+        _raise_first_problem(name, ordered, suspects, (regions, indicators, sources))
+    kinds = {k: v["kind"] for k, v in sources.items()}
+    empty_to_null = [pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in ("region_name", "indicator_id", "year", "note")]
     period_not_stated = pl.col("note").str.to_lowercase().str.contains(PERIOD_NOT_STATED_NOTE, literal=True)
     reason = (pl.when(period_not_stated.fill_null(False)).then(pl.lit(PERIOD_NOT_STATED))
               .when(pl.col("year").is_null()).then(pl.lit(YEAR_NOT_STATED)))
-    return (frame.with_columns(empty_to_null)
+    return (ordered.with_columns(source_kind=pl.col("source_id").replace_strict(kinds))
+            .select(*OBSERVATION_COLUMNS, "observation_id", "source_kind", "_row")
+            .with_columns(empty_to_null)
             .with_columns(pl.col("year").cast(pl.Int64), pl.col("value").cast(pl.Float64))
             .with_columns(reason.alias("unusable_reason"), pl.lit(None, pl.String).alias("set_aside_by"))
-            .with_columns(usable=pl.col("unusable_reason").is_null())
-            .sort("observation_id"))
+            .with_columns(usable=pl.col("unusable_reason").is_null()))
 
 
 def processed_observations() -> pl.DataFrame:

@@ -24,7 +24,9 @@ import math
 import os
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -55,10 +57,25 @@ SUITES = ("observations", "targets")
 
 @dataclass
 class Prepared:
-    """A frame ready for GX: processed columns as strings, derived columns, and where each row lives."""
+    """A frame ready for GX: processed columns as strings, derived columns, and where each row lives.
+
+    ``locate`` gives the file and spreadsheet row of every frame row (columns ``file``, ``row``); it is
+    only called when a row fails, so a clean run never re-reads the raw file to find rows.
+    """
     frame: pl.DataFrame
-    files: list[str]
-    rows: list[int]
+    locate: Callable[[], pl.DataFrame]
+
+    @cached_property
+    def where(self) -> pl.DataFrame:
+        return self.locate()
+
+    @property
+    def files(self) -> pl.Series:
+        return self.where["file"]
+
+    @property
+    def rows(self) -> pl.Series:
+        return self.where["row"]
 
 
 def load_suite(name: str) -> dict:
@@ -125,14 +142,17 @@ def prepare_observations() -> Prepared:
         indicator_key=pl.coalesce("indicator_id", "indicator_as_published"),
         year_number=pl.col("year").cast(pl.Int64, strict=False),
         has_year=pl.when(pl.col("year").is_not_null()).then(pl.lit("true")).otherwise(pl.lit("false")))
-    frame = _year_over_year(frame)
-    located = (frame.select("_index", "observation_id")
-               .join(_raw_observation_rows(), on="observation_id", how="left", maintain_order="left"))
-    found = located["_row"].is_not_null()
-    files = pl.select(pl.when(found).then(pl.lit(relative(observations_path())))
-                      .otherwise(pl.lit(relative(path)))).to_series().to_list()
-    rows = located["_row"].fill_null(located["_index"].cast(pl.Int64) + 2).to_list()
-    return Prepared(frame.drop("_index"), files, rows)
+    frame = _year_over_year(frame).drop("_index")
+
+    def locate() -> pl.DataFrame:
+        located = (frame.select("observation_id").with_row_index("_index")
+                   .join(_raw_observation_rows(), on="observation_id", how="left", maintain_order="left"))
+        return located.select(
+            file=pl.when(pl.col("_row").is_not_null()).then(pl.lit(relative(observations_path())))
+            .otherwise(pl.lit(relative(path))),
+            row=pl.col("_row").fill_null(pl.col("_index").cast(pl.Int64) + 2))
+
+    return Prepared(frame, locate)
 
 
 def _raw_observation_rows() -> pl.DataFrame:
@@ -169,11 +189,17 @@ def prepare_targets(path: Path | None = None) -> Prepared:
         found = raw_rows.get(key)
         files.append(relative(raw_path) if found else relative(path))
         rows.append(found or number)
-    return Prepared(frame, files, rows)
+    where = pl.DataFrame({"file": files, "row": rows}, schema={"file": pl.String, "row": pl.Int64})
+    return Prepared(frame, lambda: where)
 
 
 def run_suite(suite: dict, frame: pl.DataFrame, parameters: dict) -> list:
-    """GX validation results of one suite on one frame (pandas), in the suite's order."""
+    """GX validation results of one suite on one frame (pandas), in the suite's order.
+
+    Run as a GX ValidationDefinition, which loads the batch once. ``get_batch`` followed by
+    ``Batch.validate`` loads it twice, and each load fingerprints the whole frame
+    (``pd.util.hash_pandas_object``; GX skips that only above 1 GB of shallow pandas memory).
+    """
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -181,15 +207,16 @@ def run_suite(suite: dict, frame: pl.DataFrame, parameters: dict) -> list:
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     asset = context.data_sources.add_pandas(f"edugap-{suite['name']}").add_dataframe_asset(suite["name"])
-    batch = asset.add_batch_definition_whole_dataframe("all").get_batch(
-        batch_parameters={"dataframe": frame.to_pandas()})
     expectation_suite = gx.ExpectationSuite(name=suite["name"], expectations=suite["expectations"])
     names = [e.get("meta", {}).get("name") for e in suite["expectations"]]
     if len(expectation_suite.expectations) != len(names) or None in names or len(set(names)) != len(names):
         raise InputError(f"expectations/{suite['name']}.json", "every expectation needs a unique meta.name and a "
                          "configuration GX accepts (see the log above)")
-    result = batch.validate(expectation_suite, result_format={"result_format": "COMPLETE"},
-                            expectation_parameters=parameters)
+    definition = context.validation_definitions.add(gx.ValidationDefinition(
+        name=suite["name"], data=asset.add_batch_definition_whole_dataframe("all"),
+        suite=context.suites.add(expectation_suite)))
+    result = definition.run(batch_parameters={"dataframe": frame.to_pandas()}, expectation_parameters=parameters,
+                            result_format={"result_format": "COMPLETE"})
     by_name = {r.expectation_config.meta["name"]: r for r in result.results}
     return [by_name[e["meta"]["name"]] for e in suite["expectations"]]
 
@@ -209,10 +236,13 @@ def summarise(suite: dict, results: list, prepared: Prepared, data_file: str) ->
         column = meta.get("report_column") or kwargs.get("column") or kwargs.get("column_A")
         failing = []
         if "unexpected_index_list" in result.result:
-            for index in sorted(set(result.result["unexpected_index_list"])):
-                value = prepared.frame[index, column] if column in prepared.frame.columns else None
-                failing.append({"file": prepared.files[index], "row": prepared.rows[index], "column": column,
-                                "value": _cell(value)})
+            # Only failing rows are located (locating re-reads the raw file): GX lists none for a pass.
+            indices = sorted(set(result.result["unexpected_index_list"]))
+            values = (prepared.frame[column].gather(indices).to_list() if column in prepared.frame.columns
+                      else [None] * len(indices))
+            where = prepared.where.select(pl.all().gather(indices)) if indices else None
+            failing = [{"file": file, "row": row, "column": column, "value": _cell(value)} for file, row, value
+                       in zip(where["file"].to_list(), where["row"].to_list(), values)] if indices else []
         elif not result.success:
             missing = (result.result.get("details") or {}).get("mismatched", {}).get("missing")
             failing = ([{"file": data_file, "row": 1, "column": name, "value": None} for name in missing] if missing

@@ -1,5 +1,6 @@
 """A synthetic national panel for the benchmark: every prefecture and county of a China-sized
-country, 40 indicators, 15 years, ~1.9 million observations and ~100,000 targets of all kinds.
+country, 40 indicators, 15 years, ~1.9 million observations and ~100,000 targets of all kinds
+(both counts can be changed: ``observations(n=...)``, ``targets(n=...)``).
 
 Seeded and deterministic. The numbers are invented (clearly: region names say "synthetic") and
 are never written under data/; they only exercise the real loading, validation and assessment code.
@@ -55,24 +56,41 @@ def themes() -> pl.DataFrame:
                           "description": "benchmark only"}])
 
 
-def observations(seed: int = 20261123) -> pl.DataFrame:
-    """One value per region, indicator and year: a noisy linear trend inside the plausible range."""
+def panel_size() -> int:
+    """Observations in the national panel: every sub-national region × indicator × year."""
+    return (regions().height - 1) * INDICATORS * YEARS
+
+
+def observations(seed: int = 20261123, n: int | None = None) -> pl.DataFrame:
+    """One value per region, indicator and year: a noisy linear trend inside the plausible range.
+
+    ``n`` (default: the whole national panel) keeps a seeded sample of the panel, or, above its size,
+    adds later years until there are enough and samples those.
+    """
+    years = YEARS if n is None else max(YEARS, -(-n // (panel_size() // YEARS)))
+    frame = _panel(seed, years)
+    if n is None or n == frame.height:
+        return frame
+    return frame.sample(n, seed=seed).sort("observation_id")
+
+
+def _panel(seed: int, n_years: int) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
     region = regions().filter(pl.col("level") != "national")["region_code"].to_numpy()
     ind = indicators()
     n_r, n_i = len(region), ind.height
     start = rng.uniform(40, 90, size=(n_r, n_i))
     slope = rng.normal(0.8, 0.9, size=(n_r, n_i))
-    years = np.arange(YEARS)
-    values = start[:, :, None] + slope[:, :, None] * years[None, None, :] + rng.normal(0, 0.6, (n_r, n_i, YEARS))
+    years = np.arange(n_years)
+    values = start[:, :, None] + slope[:, :, None] * years[None, None, :] + rng.normal(0, 0.6, (n_r, n_i, n_years))
     is_count = (ind["kind"] == "count").to_numpy()
     values[:, is_count, :] = np.round(values[:, is_count, :] * 3)
     cap = ind["max"].to_numpy()[None, :, None]
     values = np.clip(values, 0, cap)
     frame = pl.DataFrame({
-        "region_code": np.repeat(region, n_i * YEARS),
-        "indicator_id": np.tile(np.repeat(ind["indicator_id"].to_numpy(), YEARS), n_r),
-        "year": np.tile(FIRST_YEAR + years, n_r * n_i).astype(np.int64),
+        "region_code": np.repeat(region, n_i * n_years),
+        "indicator_id": np.tile(np.repeat(ind["indicator_id"].to_numpy(), n_years), n_r),
+        "year": np.tile(FIRST_YEAR + YEARS - n_years + years, n_r * n_i).astype(np.int64),  # extra years: earlier
         "value": np.round(values.reshape(-1), 2),
     })
     units = ind.select("indicator_id", "unit")

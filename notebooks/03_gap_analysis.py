@@ -34,11 +34,13 @@ assessments.filter(pl.col("status") != "insufficient_data").select(
 # ## Why the others cannot be assessed / 无法评估的原因
 
 # %%
-assessments.filter(pl.col("status") == "insufficient_data").group_by("reason").len().sort("len", descending=True).head(15)
+(assessments.filter(pl.col("status") == "insufficient_data").group_by("reason").len()
+ .sort(["len", "reason"], descending=[True, False]).head(15))
 
 # %% [markdown]
 # ## Context series (never a region's actual) / 背景数据（不作为实际值）
 
 # %%
 context.group_by("context_region_code", "context_level", "indicator_id").agg(
-    targets=pl.col("target_id").n_unique(), years=pl.col("year").unique().sort().cast(pl.String).str.join(", "))
+    targets=pl.col("target_id").n_unique(), years=pl.col("year").unique().sort().cast(pl.String).str.join(", ")
+).sort("context_region_code", "context_level", "indicator_id")

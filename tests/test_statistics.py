@@ -176,3 +176,53 @@ def test_an_unrecorded_edit_stops_the_build(tree):
         handle.write("530600,昭通市,幼儿园,,2024,1,所,zt-gov-2024-05-20,\n")
     with pytest.raises(statistics.InputError, match="checksum mismatch"):
         statistics.build()
+
+
+CELLS = {  # odd values per column, each tried alone in an otherwise good row
+    "region_code": ["", "530060", "=530600", " 530600", "５３０６００"],
+    "region_name": ["", "百色市", "@昭通市", "-昭通市"],
+    "indicator_as_published": ["", "+rate", "-1", "-x"],
+    "indicator_id": ["", "no_such_indicator", "=x"],
+    "year": ["", "21", "2021.0", "２０２１", "-2021", "=2021", "year"],
+    "value": ["", "90%", "约90", "-5", "-5.5", "5.", ".5", "+5", "1e3", "９０", "-", "@1"],
+    "unit": ["", "‰", "=%"],
+    "source_id": ["", "no-such-source", "=ztnews-2022-10-19"],
+    "note": ["", "=HYPERLINK(1)", "-1", "-1.5", "-see source", "+1", "@me", "plain note"],
+}
+
+
+def test_all_rows_at_once_flag_exactly_the_rows_the_row_by_row_check_rejects():
+    rows = list(csv.DictReader((REPO / OBS).open(encoding="utf-8")))
+    catalogues = (statistics.load_regions(), statistics.load_indicators(), statistics.load_sources())
+    cases = [dict(row) for row in rows]
+    cases += [rows[i % len(rows)] | {column: value}
+              for i, (column, value) in enumerate((c, v) for c, values in CELLS.items() for v in values)]
+
+    def rejected(row: dict) -> bool:
+        try:
+            statistics._check_observation(OBS, row | {"_row": 0}, *catalogues)
+        except statistics.InputError:
+            return True
+        return False
+
+    frame = pl.DataFrame(cases, schema={c: pl.String for c in statistics.OBSERVATION_COLUMNS})
+    flags = frame.select(statistics._fails_check(statistics.OBSERVATION_COLUMNS, *catalogues)).to_series().to_list()
+    assert flags == [rejected(row) for row in cases]
+    assert 0 < sum(flags) < len(cases)
+
+
+def test_the_first_bad_row_in_file_order_is_reported_whatever_its_problem(tree):
+    lines = (tree / OBS).read_text(encoding="utf-8").splitlines(keepends=True)
+    first = lines[1].split(",")
+    lines[3] = lines[3].replace(lines[3].split(",")[7], "no-such-source")  # row 4: checked last
+    lines[5] = lines[5].rstrip("\n") + "=1\n"  # row 6: a formula, checked first
+    lines.insert(4, ",".join(first))  # row 5: repeats row 2's key
+    (tree / OBS).write_text("".join(lines), encoding="utf-8")
+    record(tree / OBS)
+    with pytest.raises(statistics.InputError, match=r"row 4, column 'source_id': source_id 'no-such-source'"):
+        statistics.build()
+    lines[3] = (REPO / OBS).read_text(encoding="utf-8").splitlines(keepends=True)[3]
+    (tree / OBS).write_text("".join(lines), encoding="utf-8")
+    record(tree / OBS)
+    with pytest.raises(statistics.InputError, match=r"row 5, column 'source_id': duplicated key .*: row 2 has the same"):
+        statistics.build()

@@ -4,6 +4,7 @@ and each kind of defect is caught with file, row, column and value."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import re
 import subprocess
@@ -189,7 +190,7 @@ def test_a_usable_figure_without_a_year_or_an_unknown_usable_is_an_error(tree):
     dated = prepared.frame["has_year"].to_list().index("true")
     usable = prepared.frame["usable"].to_list()
     usable[undated], usable[dated] = "true", None
-    broken = validation.Prepared(prepared.frame.with_columns(pl.Series("usable", usable)), prepared.files, prepared.rows)
+    broken = dataclasses.replace(prepared, frame=prepared.frame.with_columns(pl.Series("usable", usable)))
     entries = validation.summarise(suite, validation.run_suite(suite, broken.frame, validation.suite_parameters()),
                                    broken, OBS)
     assert [(e["expectation"], e["severity"], e["passed"]) for e in entries] == [("usable_only_with_year", "error", False)]

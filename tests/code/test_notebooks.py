@@ -1,0 +1,63 @@
+"""Executed step notebooks are byte-stable: same inputs, same .ipynb bytes (rows in a fixed order, no
+random ids)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from analysis import notebooks
+
+REPO = Path(__file__).resolve().parents[2]
+STEP_NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9]*.py"))
+
+
+def unsorted_group_bys(source: str) -> list[int]:
+    """Lines of group_by calls whose result is not sorted later in the same expression (polars returns
+    groups in an arbitrary order, so the printed table changes from run to run)."""
+    tree = ast.parse(source)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "group_by":
+            if any(kw.arg == "maintain_order" for kw in node.keywords):
+                continue
+            sorted_later, current = False, node
+            while current in parents and not isinstance(parents[current], ast.stmt):
+                current = parents[current]
+                if isinstance(current, ast.Attribute) and current.attr == "sort":
+                    sorted_later = True
+            if not sorted_later:
+                lines.append(node.lineno)
+    return lines
+
+
+def test_the_guard_sees_an_unsorted_group_by():
+    assert unsorted_group_bys("t.group_by('a').len()\nt.group_by('a').len().sort('a')\n"
+                              "t.group_by('a', maintain_order=True).len()\nt.group_by('b').agg(x=1).head(3)\n") == [1, 4]
+
+
+def test_every_group_by_in_the_step_notebooks_is_sorted():
+    assert STEP_NOTEBOOKS
+    assert {p.name: unsorted_group_bys(p.read_text(encoding="utf-8")) for p in STEP_NOTEBOOKS} == \
+        {p.name: [] for p in STEP_NOTEBOOKS}
+
+
+SCRIPT = '''# %% tags=["parameters"]
+prefix = "k"
+
+# %%
+import polars as pl
+frame = pl.DataFrame({"key": [f"{prefix}{i % 50}" for i in range(1000)], "x": range(1000)})
+frame.group_by("key").agg(pl.col("x").sum()).sort("key")
+'''
+
+
+def test_executing_a_script_twice_gives_the_same_bytes(tmp_path):
+    script = tmp_path / "step.py"
+    script.write_text(SCRIPT, encoding="utf-8")
+    first, second = tmp_path / "first.ipynb", tmp_path / "second.ipynb"
+    assert notebooks.main([str(script), str(first), "-p", "prefix=q"]) == 0
+    assert notebooks.main([str(script), str(second), "-p", "prefix=q"]) == 0
+    assert first.read_bytes() == second.read_bytes()
+    assert b'"id": "injected-parameters"' in first.read_bytes() and b"q0" in first.read_bytes()

@@ -169,8 +169,8 @@ test-fast: | $(STAMP) ## Code tests only: constructed and fixture data, no build
 lint: | $(STAMP) ## ruff (configured in pyproject.toml)
 	$(PY) -m ruff check .
 
-bench: | $(STAMP) ## National-scale benchmark: time and memory per stage (writes reports/benchmarks/)
-	$(PY) -m benchmarks.run
+bench: | $(STAMP) ## National-scale benchmark, time and memory per stage beside their floors: make bench [SIZE=10k|100k|1m]
+	$(PY) -m benchmarks.run $(if $(SIZE),--size $(SIZE)) $(BENCH_ARGS)
 
 release: | $(STAMP) ## Citable archive dist/edugap-<version>.tar.gz (clean tree, new version in CHANGELOG.md)
 	$(EDUGAP) release

@@ -134,6 +134,14 @@ def _year_over_year(frame: pl.DataFrame) -> pl.DataFrame:
                       maintain_order="left")
 
 
+def with_year_and_usable(frame: pl.DataFrame) -> pl.DataFrame:
+    """``year_and_usable`` = "<has_year>/<usable>" ("missing" for an empty usable): a figure may be usable only
+    with a year. One column checked against a set instead of GX's pair-in-set check, which loops over the
+    rows in Python (16 s for 100 000 rows) where a set check is vectorised."""
+    return frame.with_columns(
+        year_and_usable=pl.format("{}/{}", pl.col("has_year"), pl.col("usable").cast(pl.String).fill_null("missing")))
+
+
 def prepare_observations() -> Prepared:
     """data/processed/observations.csv with derived columns; rows located in the raw file they come from."""
     path = table_path("observations")
@@ -142,7 +150,7 @@ def prepare_observations() -> Prepared:
         indicator_key=pl.coalesce("indicator_id", "indicator_as_published"),
         year_number=pl.col("year").cast(pl.Int64, strict=False),
         has_year=pl.when(pl.col("year").is_not_null()).then(pl.lit("true")).otherwise(pl.lit("false")))
-    frame = _year_over_year(frame).drop("_index")
+    frame = with_year_and_usable(_year_over_year(frame).drop("_index"))
 
     def locate() -> pl.DataFrame:
         located = (frame.select("observation_id").with_row_index("_index")

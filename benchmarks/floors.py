@@ -73,7 +73,7 @@ def prepare_observations(path) -> pl.DataFrame:
         indicator_key=pl.coalesce("indicator_id", "indicator_as_published"),
         year_number=pl.col("year").cast(pl.Int64, strict=False),
         has_year=pl.when(pl.col("year").is_not_null()).then(pl.lit("true")).otherwise(pl.lit("false")))
-    return validation._year_over_year(frame).drop("_index")
+    return validation.with_year_and_usable(validation._year_over_year(frame).drop("_index"))
 
 
 def _parameter(value, parameters: dict):

@@ -190,7 +190,8 @@ def test_a_usable_figure_without_a_year_or_an_unknown_usable_is_an_error(tree):
     dated = prepared.frame["has_year"].to_list().index("true")
     usable = prepared.frame["usable"].to_list()
     usable[undated], usable[dated] = "true", None
-    broken = dataclasses.replace(prepared, frame=prepared.frame.with_columns(pl.Series("usable", usable)))
+    broken = dataclasses.replace(prepared, frame=validation.with_year_and_usable(
+        prepared.frame.with_columns(pl.Series("usable", usable))))
     entries = validation.summarise(suite, validation.run_suite(suite, broken.frame, validation.suite_parameters()),
                                    broken, OBS)
     assert [(e["expectation"], e["severity"], e["passed"]) for e in entries] == [("usable_only_with_year", "error", False)]

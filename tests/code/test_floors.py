@@ -42,6 +42,7 @@ def test_validate_floor_finds_the_rows_gx_finds(tree):
         usable=pl.when(pl.col("_i") == 6).then(pl.lit("true")).otherwise("usable"),
         yoy_pp_per_year=pl.when(pl.col("_i") == 7).then(12.5).otherwise("yoy_pp_per_year"),
         year_number=pl.when(pl.col("_i") == 8).then(2999).otherwise("year_number")).drop("_i")
+    broken = validation.with_year_and_usable(broken)
     expected = floors.validate(suite, broken, parameters)
     results = validation.run_suite(suite, broken, parameters)
     assert floors.same_as_gx(expected, suite, results) == []

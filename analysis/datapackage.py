@@ -31,6 +31,7 @@ from .atomic import write_json_atomic
 from .cli import step_command
 from .errors import InputError
 from .paths import processed_dir, raw_dir, relative
+from .schemas import TABLES
 from .snapshot import sha256_bytes, snapshot_hash, verify_all
 from .versions import check as checked_version
 
@@ -40,32 +41,10 @@ FORMATS = {  # suffix -> (format, mediatype, text encoding or None)
     ".parquet": ("parquet", "application/vnd.apache.parquet", None),
     ".json": ("json", "application/json", "utf-8"),
 }
-DESCRIPTIONS = {
-    "targets": "The target register: one row per quantitative commitment, with its verbatim quote and offsets.",
-    "observations": "Official figures (actuals), one per source, region, indicator and year; usable=false rows "
-                    "(unusable_reason: year_not_stated, period_not_stated, or set_aside by the reviewed resolution "
-                    "named in set_aside_by) are shown but never used as actuals or context.",
-    "conflicts": "Every point (region, indicator, year) at which sources disagreed, the figure that stands, the "
-                 "sources set aside and the reviewed reason (data/raw/statistics/resolutions.csv).",
-    "sources": "Where every figure comes from: publisher, URL, dates, kind and where the figure stands.",
-    "assessments": "One assessment per target: status, method, actual, baseline, gap (positive = better than "
-                   "target), attainment, progress ratio, reason and caveat (notes of the observations used).",
-    "context": "Parent regions' figures shown beside a target as labelled context; never a region's actual.",
-    "summary": "Per region and ALL: targets, assessable, counts by status, 达标率 (achieved ÷ assessable), "
-               "coverage (assessable ÷ targets). An empty region_code groups the targets of a plan that names "
-               "no region; ALL is the total.",
-    "target_searches": "Per target exactly one outcome: assessed, found_unusable, searched_not_found or "
-                       "not_yet_searched, with the searches (searches.csv) that cover it: what was sought, years, "
-                       "where and when.",
-    "search_coverage": "Per region and ALL: targets and the count of each search outcome (they sum to targets).",
-    "searches": "The search trail: where figures were looked for and not found (or found unusable), with the "
-                "indicators each search names and the number of targets it covers.",
-    "candidates": "Numeric candidates found in the normalized texts, for the register's review.",
+# Files that are not tables of analysis/schemas.py (which describes every table, its key and its types).
+OTHER_DESCRIPTIONS = {
     "validation_summary": "Results of the validation suites (expectation, severity, passed, failing cells).",
 }
-PRIMARY_KEYS = {"targets": ["target_id"], "observations": ["observation_id"], "sources": ["source_id"],
-                "assessments": ["target_id"], "target_searches": ["target_id"], "searches": ["search_id"]}
-UNIQUE_FIELDS = {"summary": ["region_code"], "search_coverage": ["region_code"]}  # one value is empty: not a key
 LICENSE = {
     "name": "notspecified",
     "title": "License note: the figures are quoted from the official publications listed under sources, whose "
@@ -107,27 +86,31 @@ def _infer_csv_type(name: str, cells: pl.Series) -> str:
 
 
 def table_schema(path: Path) -> dict:
-    """Fields of a table: from its Parquet twin when there is one (the types the pipeline wrote), else inferred."""
-    twin = path.with_suffix(".parquet")
+    """Fields of a table: its schema's columns and types (analysis/schemas.py) when it is a table of the
+    project, else inferred from the cells; the header on disk must be the schema's."""
     if path.suffix == ".csv":
         header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8").split("\n", 1)[0])), [])
     else:
         header = list(pl.read_parquet_schema(path))
-    if twin.exists():
-        types = {name: field_type(dtype) for name, dtype in pl.read_parquet_schema(twin).items()}
-        if list(types) != header:
-            raise InputError(relative(path), f"columns {header} differ from its Parquet twin's {list(types)}: "
-                             "rebuild both")
+    table = TABLES.get(path.stem)
+    if table is not None:
+        if header != table.names:
+            raise InputError(relative(path), f"columns {header} differ from the schema's {table.names} "
+                             "(analysis/schemas.py): rebuild it")
+        types = {name: field_type(dtype) for name, dtype in table.dtypes.items()}
     else:
         frame = pl.read_csv(path, infer_schema=False) if header else pl.DataFrame()
         types = {name: _infer_csv_type(name, frame[name]) for name in header}
-    unique = UNIQUE_FIELDS.get(path.stem, [])
+    unique = table.unique if table else ()
     schema = {"fields": [{"name": name, "type": types[name]} | ({"constraints": {"unique": True}} if name in unique
                                                                  else {}) for name in header]}
-    key = PRIMARY_KEYS.get(path.stem)
-    if key and all(k in header for k in key):
-        schema["primaryKey"] = key
+    if table is not None and table.primary_key:
+        schema["primaryKey"] = list(table.primary_key)
     return schema
+
+
+def description(stem: str) -> str | None:
+    return TABLES[stem].description if stem in TABLES else OTHER_DESCRIPTIONS.get(stem)
 
 
 def resource(path: Path) -> dict:
@@ -137,8 +120,8 @@ def resource(path: Path) -> dict:
              "bytes": len(data), "hash": f"sha256:{sha256_bytes(data)}"}
     if encoding:
         entry["encoding"] = encoding
-    if path.stem in DESCRIPTIONS:
-        entry["description"] = DESCRIPTIONS[path.stem]
+    if description(path.stem):
+        entry["description"] = description(path.stem)
     if fmt == "parquet":
         table_schema(path)  # a twin whose columns differ from its CSV is an error
         entry["type"] = "file"

@@ -28,6 +28,7 @@ class Table:
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
     parquet: bool = True  # written as CSV and a Parquet twin (candidates: CSV only, for the curator)
+    unique: tuple[str, ...] = ()  # unique but not a key (one value may be empty)
 
     @property
     def names(self) -> list[str]:
@@ -116,12 +117,13 @@ TABLES = {t.name: t for t in [
           _cols(("target_id", S), ("context_region_code", S), ("context_level", S), ("indicator_id", S),
                 ("year", INT), ("value", F), ("unit", S), ("source_id", S))),
     Table("summary", "Per region and ALL: targets, assessable, counts by status, 达标率 (achieved ÷ assessable), "
-          "coverage (assessable ÷ targets).",
+          "coverage (assessable ÷ targets). An empty region_code groups the targets of a plan that names no region; "
+          "ALL is the total.",
           _cols(("region_code", S, "GB/T 2260 code; empty for a plan naming no region; ALL for the total"),
                 ("targets", INT), ("assessable", INT), ("achieved", INT), ("not_achieved", INT), ("on_track", INT),
                 ("off_track", INT, "needs acceleration + limited progress + moving away"), ("insufficient_data", INT),
                 ("attainment_rate", F, "achieved ÷ assessable"), ("coverage", F, "assessable ÷ targets")),
-          ()),  # region_code is unique but empty for a plan naming no region: not a primary key
+          (), unique=("region_code",)),  # empty for a plan naming no region: unique, not a primary key
     Table("target_searches", "Per target exactly one outcome: assessed, found_unusable, searched_not_found or "
           "not_yet_searched, with the searches (searches.csv) that cover it: what was sought, years, where and when.",
           _cols(("target_id", S), ("region_code", S), ("indicator_id", S), ("target_year", INT),
@@ -136,7 +138,7 @@ TABLES = {t.name: t for t in [
           _cols(("region_code", S, "GB/T 2260 code; empty for a plan naming no region; ALL for the total"),
                 ("targets", INT), ("assessed", INT), ("searched_not_found", INT), ("found_unusable", INT),
                 ("not_yet_searched", INT)),
-          ()),  # region_code is unique but empty for targets naming no region: not a primary key
+          (), unique=("region_code",)),  # empty for targets naming no region: unique, not a primary key
     Table("searches", "The search trail: where figures were looked for and not found (or found unusable), with "
           "the indicators each search names and the number of targets it covers.",
           _cols(("search_id", S, "S + data row number of data/raw/statistics/searches.csv"),

@@ -11,9 +11,10 @@ import json
 import polars as pl
 
 from analysis.paths import processed_dir
+from analysis.tables import read_table
 
-observations = pl.read_parquet(processed_dir() / "observations.parquet")
-sources = pl.read_parquet(processed_dir() / "sources.parquet")
+observations = read_table("observations")
+sources = read_table("sources")
 findings = json.loads((processed_dir() / "validation_summary.json").read_text(encoding="utf-8"))
 pl.Config.set_tbl_rows(60).set_fmt_str_lengths(50).set_tbl_width_chars(160)
 

@@ -8,10 +8,10 @@
 # %%
 import polars as pl
 
-from analysis.paths import processed_dir
+from analysis.tables import read_table
 
-targets = pl.read_parquet(processed_dir() / "targets.parquet")
-candidates = pl.read_csv(processed_dir() / "candidates.csv", infer_schema_length=0)
+targets = read_table("targets")
+candidates = read_table("candidates")
 pl.Config.set_tbl_rows(40).set_fmt_str_lengths(60).set_tbl_width_chars(160)
 
 # %% [markdown]
@@ -35,7 +35,7 @@ targets.filter(pl.col("flags").str.contains("year_missing|value_missing")).selec
 # %%
 from analysis.candidates import coverage_by_document
 
-coverage_by_document(candidates.with_columns(pl.col("start").cast(pl.Int64)))
+coverage_by_document(candidates)
 
 # %% [markdown]
 # ## Sample of the register

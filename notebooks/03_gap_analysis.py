@@ -8,11 +8,11 @@
 # %%
 import polars as pl
 
-from analysis.paths import processed_dir
+from analysis.tables import read_table
 
-assessments = pl.read_parquet(processed_dir() / "assessments.parquet")
-summary = pl.read_parquet(processed_dir() / "summary.parquet")
-context = pl.read_parquet(processed_dir() / "context.parquet")
+assessments = read_table("assessments")
+summary = read_table("summary")
+context = read_table("context")
 pl.Config.set_tbl_rows(40).set_fmt_str_lengths(70).set_tbl_width_chars(160)
 
 # %% [markdown]

@@ -11,14 +11,14 @@ region_code = "451000"
 # %%
 import polars as pl
 
-from analysis.paths import processed_dir
 from analysis.reference import load_regions
+from analysis.tables import read_table
 
 region = load_regions()[region_code]
-assessments = pl.read_parquet(processed_dir() / "assessments.parquet").filter(pl.col("region_code") == region_code)
-targets = pl.read_parquet(processed_dir() / "targets.parquet").select("target_id", "quote")
-observations = pl.read_parquet(processed_dir() / "observations.parquet").filter(pl.col("region_code") == region_code)
-context = pl.read_parquet(processed_dir() / "context.parquet").filter(
+assessments = read_table("assessments").filter(pl.col("region_code") == region_code)
+targets = read_table("targets").select("target_id", "quote")
+observations = read_table("observations").filter(pl.col("region_code") == region_code)
+context = read_table("context").filter(
     pl.col("target_id").is_in(assessments["target_id"].implode()))
 pl.Config.set_tbl_rows(100).set_fmt_str_lengths(60).set_tbl_width_chars(160)
 print(f"{region['name_zh']} / {region['name_en']} ({region_code}): {assessments.height} targets")

@@ -72,9 +72,10 @@ def build_processed(root: Path) -> Path:
                        value=93.0, unit="%", source_id="s1", source_kind="official-media", note=None, usable="true")
     write_processed(root, "targets", [target])
     write_processed(root, "observations", [observation])
-    pl.DataFrame({"source_id": ["s2", "s1"], "title": ["B", "A"], "publisher": ["p", "q"],
-                  "url": ["http://b", ""], "published": ["2024-01-01", ""], "kind": ["official", "reprint"]}
-                 ).write_csv(out / "sources.csv")
+    write_processed(root, "sources", [
+        {"source_id": "s2", "title": "B", "publisher": "p", "url": "http://b", "published": "2024-01-01",
+         "kind": "official"},
+        {"source_id": "s1", "title": "A", "publisher": "q", "url": "", "published": "", "kind": "reprint"}])
     (out / "validation_summary.json").write_text("[]\n", encoding="utf-8")
     assert assess_step.main([]) == 0
     return out
@@ -126,7 +127,7 @@ def test_mismatched_parquet_twin_and_empty_directory_are_errors(tree, capsys):
     pl.DataFrame({"other": [1]}).write_parquet(out / "summary.parquet")
     assert datapackage.main([]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: data/processed/summary.csv") and "Parquet twin" in err
+    assert err.startswith("error: data/processed/summary.parquet") and "differ from the schema's" in err
 
 
 def test_real_processed_directory_is_described():

@@ -7,6 +7,7 @@ import pytest
 from analysis import datapackage, versions
 from analysis.errors import InputError
 from analysis.snapshot import record
+from tests.conftest import write_processed
 
 HASH_A, HASH_B = "a" * 64, "b" * 64
 PREAMBLE = "# Data changelog\n\nHow to record a change: write one line under Unreleased.\n\n"
@@ -96,7 +97,7 @@ def test_stamp_refuses_a_version_that_does_not_come_after_the_newest(tree):
 def test_the_datapackage_step_refuses_an_undescribed_raw_change(tree, capsys):
     """The real check in the build: change a raw file deliberately (recorded), forget the changelog."""
     write(tree, changelog("## Unreleased\n", version("2026.11.0", "2026-11-25", versions.current_raw_hash())))
-    (tree / "data/processed/sources.csv").write_text("source_id\nx\n", encoding="utf-8")
+    write_processed(tree, "sources", [{"source_id": "x"}])
     assert datapackage.main([]) == 0
     path = tree / "data/raw/reference/errata.csv"
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")

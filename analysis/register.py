@@ -36,7 +36,7 @@ from .semantics import (
     direction_problem,
     value_rule_problems,
 )
-from .tables import parse_csv, read_raw_csv, write_tables
+from .tables import parse_csv, read_raw_csv, reject_formulas, write_tables
 from .vocabulary import (
     COMPARATOR_CODES,
     FLAGS,
@@ -48,6 +48,7 @@ from .vocabulary import (
     VALUELESS_KINDS,
 )
 
+FREE_TEXT = ["quote", "year_quote", "note"]  # what a curator types freely (codes are checked by the vocabulary)
 COLUMNS = ["target_id", "document_id", "region_code", "indicator_id", "target_kind", "comparator", "value",
            "value_high", "unit", "value_rule", "period", "direction", "benchmark_region_code", "target_year",
            "baseline_value", "baseline_year", "quote", "year_quote", "flags", "note"]
@@ -228,8 +229,12 @@ def _ancestors(code: str, regions: dict) -> list[str]:
 def load_register(path: Path | None = None) -> list[dict]:
     """The register rows; ``path`` reads a draft outside data/raw (not checksummed) for review."""
     if path is None:
-        return read_raw_csv(register_path(), COLUMNS)
-    return parse_csv(Path(path).read_text(encoding="utf-8"), str(path), COLUMNS)
+        rows, name = read_raw_csv(register_path(), COLUMNS), relative(register_path())
+    else:
+        rows, name = parse_csv(Path(path).read_text(encoding="utf-8"), str(path), COLUMNS), str(path)
+    for row in rows:  # a note such as =HYPERLINK(…) would run when targets.csv is opened in a spreadsheet
+        reject_formulas(name, {c: row[c] for c in FREE_TEXT} | {"_row": row["_row"]})
+    return rows
 
 
 def check_register(rows: list[dict], new_plans: dict[str, tuple[Document, Normalized]] | None = None) -> list[Problem]:

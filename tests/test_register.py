@@ -150,3 +150,11 @@ def test_dismissal_without_reason_is_an_error(register_tree):
     snapshot.record(path)
     with pytest.raises(InputError, match=r"dismissals.csv, row 2, column 'reason': reason is empty"):
         candidates.load_dismissals({"003-baise": normalize.load_normalized("003-baise").text})
+
+
+def test_a_formula_in_a_register_note_is_refused(register_tree):
+    """=HYPERLINK(…) in a note would run when targets.csv is opened in a spreadsheet."""
+    row = baise_preschool_row() | {"note": '=HYPERLINK("http://example.org","x")'}
+    write_rows(register_tree, [row])
+    with pytest.raises(InputError, match=r"targets.csv, row 2, column 'note': cell .* would run as a formula"):
+        register.load_register()

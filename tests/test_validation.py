@@ -196,3 +196,13 @@ def test_a_usable_figure_without_a_year_or_an_unknown_usable_is_an_error(tree):
                                    broken, OBS)
     assert [(e["expectation"], e["severity"], e["passed"]) for e in entries] == [("usable_only_with_year", "error", False)]
     assert sorted(f["row"] for f in entries[0]["failing"]) == sorted([prepared.rows[undated], prepared.rows[dated]])
+
+
+def test_a_header_only_statistics_file_stops_the_build(tree, capsys):
+    """A file with no figure would pass every other check and build a report with nothing in it."""
+    path = tree / "data/raw/statistics/observations.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    record(path)
+    assert statistics.main([]) == 0
+    assert validation.main([]) == 1
+    assert "observations.not_empty" in capsys.readouterr().out

@@ -69,6 +69,9 @@ class Problem:
 
 
 def _number(text: str) -> float | None:
+    """A register number: ASCII digits only (float() would also read full-width ９０)."""
+    if text and not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", text):
+        raise ValueError(text)
     return float(text) if text else None
 
 
@@ -103,7 +106,7 @@ def _check_fields(row: dict, documents: dict[str, Document], indicators: dict, r
         except ValueError:
             add(column, f"{row[column]!r} is not a number")
     for column in ("target_year", "baseline_year"):
-        if row[column] and not re.fullmatch(r"(19|20)\d\d", row[column]):
+        if row[column] and not re.fullmatch(r"(19|20)[0-9][0-9]", row[column]):
             add(column, f"{row[column]!r} is not a four-digit year")
     if not row["value"] and "value_missing" not in flags and row["target_kind"] not in VALUELESS_KINDS:
         add("value", "empty: the source lost the value? then flag value_missing")

@@ -41,9 +41,11 @@ YEAR_NOT_STATED, PERIOD_NOT_STATED = "year_not_stated", "period_not_stated"
 # A note containing this phrase (any case) marks a figure whose period the source does not state.
 PERIOD_NOT_STATED_NOTE = "period not stated"
 
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
-YEAR = re.compile(r"\d{4}")
-DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")  # YYYY, YYYY-MM or YYYY-MM-DD: the precision the source gives
+# ASCII digits only: full-width ９０ or ２０２３ (common in Chinese sources) are rejected with the cell named,
+# not read (a documented choice: the raw file keeps what the researcher typed, so the fix is theirs).
+NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+YEAR = re.compile(r"[0-9]{4}")
+DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")  # YYYY, YYYY-MM or YYYY-MM-DD: the precision the source gives
 
 
 def observations_path() -> Path:
@@ -139,7 +141,7 @@ def _observation_key() -> pl.Expr:
 
 def _fails_check(columns: list[str], regions: dict, indicators: dict, sources: dict) -> pl.Expr:
     """True where :func:`_check_observation` would raise: the same checks, on every row at once."""
-    number = r"^-?\d+(\.\d+)?$"  # NUMBER and YEAR, anchored: Rust's \d is Unicode, like Python's
+    number = r"^-?[0-9]+(\.[0-9]+)?$"  # NUMBER and YEAR, anchored; ASCII digits only, as in NUMBER
     # starts_with is cheap; the number pattern is only needed for the one start a number shares.
     formula = [pl.any_horizontal(pl.col(c).str.starts_with(s) for s in "=+@")
                | pl.col(c).str.starts_with("-") & ~pl.col(c).str.contains(number) for c in columns]
@@ -152,7 +154,7 @@ def _fails_check(columns: list[str], regions: dict, indicators: dict, sources: d
         ~pl.col("region_code").is_in(list(regions)),
         (pl.col("region_name") != "") & (pl.col("region_name") != name),
         has_indicator & ~pl.col("indicator_id").is_in(list(indicators)),
-        (pl.col("year") != "") & ~pl.col("year").str.contains(r"^\d{4}$"),
+        (pl.col("year") != "") & ~pl.col("year").str.contains(r"^[0-9]{4}$"),
         ~pl.col("value").str.contains(number),
         has_indicator & (pl.col("unit") != unit),
         ~pl.col("source_id").is_in(list(sources))).fill_null(False)

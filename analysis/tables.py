@@ -25,7 +25,7 @@ from .snapshot import read_raw_text
 # A cell starting with one of these runs as a formula when a CSV is opened in a spreadsheet; a plain
 # (negative) number is the one harmless case.
 FORMULA_STARTS = ("=", "+", "-", "@")
-_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 
 
 def read_raw_csv(path: Path, required: list[str], optional: list[str] = ()) -> list[dict[str, str]]:

@@ -158,3 +158,10 @@ def test_a_formula_in_a_register_note_is_refused(register_tree):
     write_rows(register_tree, [row])
     with pytest.raises(InputError, match=r"targets.csv, row 2, column 'note': cell .* would run as a formula"):
         register.load_register()
+
+
+def test_full_width_digits_in_a_register_value_are_named_not_read(register_tree):
+    row = baise_preschool_row() | {"value": "９８.８"}
+    write_rows(register_tree, [row])
+    problems = register.check_register(register.load_register())
+    assert [(p.column, p.message) for p in problems if p.column == "value"] == [("value", "'９８.８' is not a number")]

@@ -102,6 +102,8 @@ BROKEN_CASES = {
                              "(found unknown column(s) ['vaule']: misspelled?)",
     "approximate_value.csv": "row 3, column 'value': value '约90%' is not a number; write digits only (e.g. 90 or "
                              "81.08): the unit belongs in 'unit', words such as 约 (about) in 'note'",
+    "fullwidth_digits.csv": "row 3, column 'value': value '９０' is not a number; write digits only (e.g. 90 or "
+                            "81.08): the unit belongs in 'unit', words such as 约 (about) in 'note'",
     "percent_sign_in_value.csv": "row 4, column 'value': value '90%' is not a number; write digits only (e.g. 90 "
                                  "or 81.08): the unit belongs in 'unit', words such as 约 (about) in 'note'",
     "permille_unit.csv": "row 3, column 'unit': unit '‰' does not match the unit '%' of indicator "

@@ -184,3 +184,72 @@ def test_the_browser_checks_catch_a_page_that_loads_from_elsewhere(tmp_path):
         driver.quit()
     assert "http://127.0.0.1:9/cdn.js" in requests
     assert any(e["level"] == "SEVERE" and "undefinedFunction" in e["message"] for e in console)
+
+
+PAYLOADS = {  # each would set window.__pwned if the page let it run
+    "script": "<script>window.__pwned='script'</script>",
+    "img": "<img src=x onerror=\"window.__pwned='img'\">",
+    "details": "<details open ontoggle=\"window.__pwned='details'\">x</details>",
+    "svg": "<svg onload=\"window.__pwned='svg'\"></svg>",
+}
+
+
+def _poison_csv(path: Path, column: str, value: str, where=lambda row: True) -> None:
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+    for row in rows:
+        if where(row):
+            row[column] = value
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def test_text_from_inputs_never_runs_as_script(tmp_path):
+    """Payloads in every catalogue and statistics field that reaches the page (region and indicator names,
+    source titles, publishers and URLs, quotes, notes, caveats) are shown as text: nothing runs."""
+    from analysis.snapshot import record
+
+    root = tmp_path / "edugap"
+    for name in ("data/raw", "reports/index.py", "reports/_quarto.yml", "reports/assets", "params.yaml",
+                 "CITATION.cff", "CHANGELOG.md"):
+        source = REPO / name
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+    processed = tmp_path / "processed"
+    shutil.copytree(REPO / "tests" / "fixtures" / "processed", processed)
+    # catalogues (raw, re-recorded as a researcher would) and processed text fields
+    regions, indicators = root / "data/raw/reference/regions.csv", root / "data/raw/reference/indicators.csv"
+    _poison_csv(regions, "name_en", PAYLOADS["script"], lambda r: r["region_code"] == "530600")
+    _poison_csv(indicators, "name_zh", PAYLOADS["details"], lambda r: r["indicator_id"] == "preschool_gross_enrolment_rate")
+    _poison_csv(processed / "sources.csv", "url", "javascript:window.__pwned='url'")
+    _poison_csv(processed / "sources.csv", "publisher", PAYLOADS["img"])
+    _poison_csv(processed / "sources.csv", "title", PAYLOADS["svg"])
+    _poison_csv(processed / "targets.csv", "quote", PAYLOADS["img"])
+    _poison_csv(processed / "assessments.csv", "caveat", PAYLOADS["script"])
+    _poison_csv(processed / "observations.csv", "indicator_as_published", PAYLOADS["details"])
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("EDUGAP_ROOT", str(root))
+        mp.setenv(report.ENV_PROCESSED, str(processed))
+        record(regions)
+        record(indicators)
+        page, _, _ = report.render(renderer="jupyter")
+    driver = _driver(tmp_path / "profile")
+    try:
+        driver.get(page.resolve().as_uri())
+        driver.implicitly_wait(3)
+        import time
+
+        time.sleep(1)  # let any onerror / ontoggle handler fire
+        pwned = driver.execute_script("return window.__pwned || null")
+        links = driver.execute_script("return Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+        text = driver.execute_script("return document.body.innerText")
+    finally:
+        driver.quit()
+    assert pwned is None, f"a payload ran: {pwned}"
+    assert not [h for h in links if h.lower().startswith("javascript:")]
+    assert "<script>window.__pwned='script'</script>" in text, "the payload is shown as text"

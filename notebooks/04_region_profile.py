@@ -49,4 +49,5 @@ observations.select("indicator_as_published", "indicator_id", "year", "value", "
 
 # %%
 context.unique(["context_region_code", "indicator_id", "year", "source_id"]).sort(
-    "indicator_id", "context_level", "year", "source_id").select("indicator_id", "context_level", "context_region_code", "year", "value", "source_id")
+    "indicator_id", "context_level", "year", "source_id").select(
+    "indicator_id", "context_level", "context_region_code", "year", "value", "source_id")

@@ -15,24 +15,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
 
+from .dates import partial_date_problem
 from .errors import InputError
 
-PARTIAL_DATE = re.compile(r"^(19|20)\d\d(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 SHA256 = r"^[0-9a-f]{64}$"
 PATTERN_HINTS = {"document_id": "005-my-city (three digits, a hyphen, lower-case letters, digits, hyphens)",
                  "sha256": "64 hexadecimal digits (written by `record`)"}
-
-
-def partial_date_problem(value: str) -> str | None:
-    """Why a written date is not one (None when it is): YYYY, YYYY-MM or YYYY-MM-DD, a real day."""
-    if not PARTIAL_DATE.match(value):
-        return f"{value!r} is not a date written YYYY, YYYY-MM or YYYY-MM-DD"
-    if len(value) == 10:
-        try:
-            dt.date.fromisoformat(value)
-        except ValueError:
-            return f"{value!r} is not a day of the calendar"
-    return None
 
 
 def _partial_date(value: Any) -> Any:
@@ -50,7 +38,7 @@ def _region_code(value: Any) -> Any:
     """An unquoted code (region_code: 451000) is read by YAML as an int: accept it as the code it is."""
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    if isinstance(value, str) and not re.fullmatch(r"\d{6}", value):
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{6}", value):
         raise ValueError(f"{value!r} is not a six-digit GB/T 2260 code (write it in quotes: \"451000\")")
     return value
 

@@ -42,10 +42,10 @@ from pathlib import Path
 import polars as pl
 
 from .cli import step_command
+from .dates import is_partial_date
 from .errors import InputError
 from .paths import raw_dir, relative
 from .reference import load_indicators, load_regions, regions_path
-from .statistics import is_partial_date
 from .tables import read_raw_csv, read_table, reject_formulas, schema, write_tables
 from .vocabulary import SEARCH_MATCHES, SEARCH_OUTCOME_CODES, SEARCH_OUTCOME_LABELS, SEARCH_RESULTS
 

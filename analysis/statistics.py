@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -23,6 +22,7 @@ import polars as pl
 from . import conflicts
 from .cli import step_command
 from .csvframe import read_raw_frame
+from .dates import is_partial_date
 from .errors import InputError
 from .paths import raw_dir, relative
 from .reference import load_indicators, load_regions, regions_path
@@ -45,7 +45,6 @@ PERIOD_NOT_STATED_NOTE = "period not stated"
 # not read (a documented choice: the raw file keeps what the researcher typed, so the fix is theirs).
 NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 YEAR = re.compile(r"[0-9]{4}")
-DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")  # YYYY, YYYY-MM or YYYY-MM-DD: the precision the source gives
 
 
 def observations_path() -> Path:
@@ -54,19 +53,6 @@ def observations_path() -> Path:
 
 def sources_path() -> Path:
     return raw_dir() / "statistics" / "sources.csv"
-
-
-def is_partial_date(text: str) -> bool:
-    """YYYY, YYYY-MM or YYYY-MM-DD naming a real year, month or day: a source dated only to the month keeps
-    that precision, and no day is invented."""
-    if not DATE.fullmatch(text):
-        return False
-    year, *rest = (int(part) for part in text.split("-"))
-    try:
-        date(year, *(rest + [1] * (2 - len(rest))))
-    except ValueError:
-        return False
-    return True
 
 
 def load_sources() -> dict[str, dict]:

@@ -52,10 +52,12 @@ def renderer_label() -> str:
 def footer_html() -> str:
     from ..versions import snapshot_info
 
+    raw_hash = snapshot_id()  # hashing every raw file once, for both the hash and the version label
     return (
         f'<footer class="edugap-build" id="build-info"><p>'
-        f'数据快照 Data snapshot <strong id="snapshot-version">{html.escape(snapshot_info()["label"])}</strong> · '
+        f'数据快照 Data snapshot <strong id="snapshot-version">{html.escape(snapshot_info(raw_hash)["label"])}'
+        "</strong> · "
         f'<span id="renderer">Rendered by {html.escape(renderer_label())}</span> · '
         f'git commit <code id="git-commit">{html.escape(git_commit())}</code> · '
-        f'raw-data snapshot sha256 <code id="snapshot-hash">{snapshot_id()}</code></p></footer>'
+        f'raw-data snapshot sha256 <code id="snapshot-hash">{raw_hash}</code></p></footer>'
     )

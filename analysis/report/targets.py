@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from .. import semantics
-from ..vocabulary import FLAGS, KIND
+from ..vocabulary import FLAGS, INSUFFICIENT
 from .inputs import Inputs
 from .markup import MISSING, esc, link, missing
 
@@ -19,11 +19,6 @@ def target_text(inputs: Inputs, a: dict, t: dict) -> str:
     bench = row.get("benchmark_region_code")
     name = inputs.regions[bench]["name_zh"] if bench in inputs.regions else ""
     return semantics.target_text(row, name)
-
-
-def kind_label(kind) -> str:
-    found = KIND.get(kind)
-    return f"{found.zh} {found.en}" if found else str(kind or MISSING)
 
 
 def flags_in_words(flags) -> list[str]:
@@ -70,4 +65,4 @@ def register_rows(inputs: Inputs) -> dict[str, dict]:
 
 
 def assessed(inputs: Inputs) -> pl.DataFrame:
-    return inputs.assessments.filter(pl.col("status") != "insufficient_data").sort("region_code", "target_id")
+    return inputs.assessments.filter(pl.col("status") != INSUFFICIENT).sort("region_code", "target_id")

@@ -30,14 +30,6 @@ def write_json_atomic(path: Path, payload: Any) -> Path:
     return write_bytes_atomic(path, json_bytes(payload))
 
 
-def write_csv_atomic(path: Path, frame: pl.DataFrame) -> Path:
-    return publish([(Path(path), csv_writer(frame))])[0]
-
-
-def write_parquet_atomic(path: Path, frame: pl.DataFrame) -> Path:
-    return publish([(Path(path), parquet_writer(frame))])[0]
-
-
 def csv_writer(frame: pl.DataFrame) -> Callable[[Path], None]:
     """CSV with '\n' line ends; polars writes floats the same way every run, so bytes are stable."""
     return lambda tmp: tmp.write_bytes(frame.write_csv(line_terminator="\n").encode("utf-8"))

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import sys
-
 
 class InputError(ValueError):
     """Raised when an input file is wrong. The message says where and what, so a researcher can fix it."""
@@ -21,18 +18,3 @@ class InputError(ValueError):
 
 class ChecksumError(InputError):
     """A raw file differs from its recorded snapshot (or is missing): the build must stop."""
-
-
-def command(main):
-    """Wrap a module's ``main``: bad input becomes one ``error: file, row, column: ...`` line and exit 1,
-    never a traceback, so a researcher sees at once what to fix."""
-
-    @functools.wraps(main)
-    def run(argv: list[str] | None = None) -> int:
-        try:
-            return main(list(sys.argv[1:] if argv is None else argv)) or 0
-        except InputError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 1
-
-    return run

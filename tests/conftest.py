@@ -70,3 +70,18 @@ def write_processed(root: Path, name: str, rows: list[dict]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.select(table(name).names).write_csv(path)
     return path
+
+
+def write_csv_rows(path: Path, rows: list[dict], fieldnames: list[str]) -> None:
+    """Rows written as a hand-kept raw CSV ('\\n' line ends), then recorded as a deliberate change."""
+    import csv
+    import io
+
+    from analysis import snapshot
+
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    snapshot.record(path)

@@ -3,15 +3,13 @@ the candidate extractor finds real targets, also in a plan it was never tuned on
 
 from __future__ import annotations
 
-import csv
-import io
-
 import polars as pl
 import pytest
 
 from analysis import candidates, normalize, register, snapshot
 from analysis.errors import InputError
 from analysis.numbers import numbers_in
+from tests.conftest import write_csv_rows
 
 
 @pytest.fixture()
@@ -22,13 +20,7 @@ def register_tree(tree):
 
 
 def write_rows(tree, rows: list[dict]) -> None:
-    path = tree / "data/raw/register/targets.csv"
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=register.COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(buffer.getvalue(), encoding="utf-8")
-    snapshot.record(path)
+    write_csv_rows(tree / "data/raw/register/targets.csv", rows, register.COLUMNS)
 
 
 def baise_preschool_row() -> dict:

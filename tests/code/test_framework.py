@@ -10,18 +10,14 @@ import pytest
 
 from analysis import crosswalk, reference, snapshot
 from analysis.errors import InputError
+from tests.conftest import write_csv_rows
 
 
 def _rewrite_first_indicator(tree, **changes):
     path = tree / "data/raw/reference/indicators.csv"
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     rows[0].update(changes)
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=reference.INDICATOR_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    path.write_text(out.getvalue(), encoding="utf-8")
-    snapshot.record(path)
+    write_csv_rows(path, rows, reference.INDICATOR_COLUMNS)
 
 
 @pytest.mark.parametrize("column,bad,message", [

@@ -29,6 +29,15 @@ export MPLBACKEND := Agg
 export PYTHONHASHSEED := 0
 export SOURCE_DATE_EPOCH := 1763856000
 
+# One build at a time in a tree: a second `make` waits for the first (scripts/make-lock.sh). Makes started
+# by a recipe (the tests run some) inherit the lock through EDUGAP_MAKE_LOCK.
+ifndef EDUGAP_MAKE_LOCK
+ifneq ($(filter-out help,$(or $(MAKECMDGOALS),all)),)
+$(shell bash scripts/make-lock.sh $$PPID)
+export EDUGAP_MAKE_LOCK := held
+endif
+endif
+
 # ---- inputs ----------------------------------------------------------------------------------
 # The list of raw files, rewritten only when a file appears or disappears: a deleted .meta.yaml or
 # an extra file re-runs the snapshot check, which stops the build (plain prerequisites miss deletions).
@@ -53,6 +62,11 @@ $(GENERATED): $(shell find analysis -name '*.py') $(wildcard notebooks/*.py repo
 	$(PY) -m analysis.deps > $@.tmp && mv -f $@.tmp $@
 
 SNAPSHOT := data/interim/snapshot.json
+# The register and statistics steps stage their tables; validate publishes them into data/processed only
+# when the suites pass, so data/processed always holds the last validated state.
+STAGED := data/interim/staged
+STAGED_TARGETS := $(STAGED)/targets.csv
+STAGED_OBSERVATIONS := $(STAGED)/observations.csv
 TARGETS := data/processed/targets.csv
 CANDIDATES := data/processed/candidates.csv
 OBSERVATIONS := data/processed/observations.csv
@@ -96,29 +110,32 @@ $(SNAPSHOT): $(RAW_LIST) $(RAW_FILES) $(CODE_SNAPSHOT) | $(STAMP)
 
 normalize: $(NORMALIZED) ## Normalize the plan texts into data/interim/texts
 
-register: $(TARGETS) $(CANDIDATES) ## Prove every register row by its quote; check candidate coverage
+register: $(STAGED_TARGETS) $(CANDIDATES) ## Prove every register row by its quote; check candidate coverage
 
-$(TARGETS): $(NORMALIZED) $(REGISTER) $(REFERENCE) $(CODE_REGISTER) | $(STAMP) $(SNAPSHOT)
+$(STAGED_TARGETS): $(NORMALIZED) $(REGISTER) $(REFERENCE) $(CODE_REGISTER) | $(STAMP) $(SNAPSHOT)
 	$(EDUGAP) register
+$(STAGED)/targets.parquet: $(STAGED_TARGETS) ;
 
 # Uncovered candidates fail this step; their draft rows go to data/interim/drafts/ (not a target, so
 # .DELETE_ON_ERROR keeps them) and the step says how to accept them.
 $(CANDIDATES): $(NORMALIZED) $(REGISTER) $(CODE_CANDIDATES) | $(STAMP) $(SNAPSHOT)
 	$(EDUGAP) candidates
 
-statistics: $(OBSERVATIONS) ## Load the official statistics into data/processed/observations.csv
+statistics: $(STAGED_OBSERVATIONS) ## Load and check the official statistics (staged until validation passes)
 
-$(OBSERVATIONS): $(STATISTICS) $(REFERENCE) $(CODE_STATISTICS) | $(STAMP) $(SNAPSHOT)
+$(STAGED_OBSERVATIONS): $(STATISTICS) $(REFERENCE) $(CODE_STATISTICS) | $(STAMP) $(SNAPSHOT)
 	$(EDUGAP) statistics
-data/processed/observations.parquet data/processed/sources.csv data/processed/sources.parquet \
-    data/processed/conflicts.csv data/processed/conflicts.parquet: $(OBSERVATIONS) ;
+$(STAGED)/observations.parquet $(STAGED)/sources.csv $(STAGED)/sources.parquet \
+    $(STAGED)/conflicts.csv $(STAGED)/conflicts.parquet: $(STAGED_OBSERVATIONS) ;
 
-validate: $(VALIDATION) ## Run the Great Expectations suites (errors stop the build)
+validate: $(VALIDATION) ## Run the Great Expectations suites; publish targets and statistics only if no error
 
-$(VALIDATION): $(OBSERVATIONS) $(TARGETS) $(wildcard expectations/*.json) $(STATISTICS) $(REFERENCE) $(PARAMS) \
-    $(CODE_VALIDATE) | $(STAMP) $(SNAPSHOT)
+$(VALIDATION): $(STAGED_OBSERVATIONS) $(STAGED_TARGETS) $(wildcard expectations/*.json) $(STATISTICS) $(REFERENCE) \
+    $(PARAMS) $(CODE_VALIDATE) | $(STAMP) $(SNAPSHOT)
 	$(EDUGAP) validate
-reports/validation.html: $(VALIDATION) ;
+$(TARGETS) data/processed/targets.parquet $(OBSERVATIONS) data/processed/observations.parquet \
+    data/processed/sources.csv data/processed/sources.parquet data/processed/conflicts.csv \
+    data/processed/conflicts.parquet reports/validation.html: $(VALIDATION) ;
 
 assess: $(ASSESSMENTS) ## Assess every target against the observations
 

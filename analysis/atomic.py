@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +43,11 @@ def parquet_writer(frame: pl.DataFrame) -> Callable[[Path], None]:
 
 def bytes_writer(data: bytes) -> Callable[[Path], None]:
     return lambda tmp: tmp.write_bytes(data)
+
+
+def copy_writer(source: Path) -> Callable[[Path], None]:
+    """The bytes of an existing file (a staged table being published), copied without reading it into memory."""
+    return lambda tmp: shutil.copyfile(source, tmp)
 
 
 # Fault injection for the tests: stop the process (as a kill would) after this many renames of a publish.

@@ -20,6 +20,18 @@ def interim_dir() -> Path:
     return project_root() / "data" / "interim"
 
 
+def staged_dir() -> Path:
+    """Tables checked by their own step (the register, the statistics) but not yet by the validation
+    suites. The validate step publishes them into data/processed only when no error-severity check fails,
+    so data/processed always holds the last validated state."""
+    return interim_dir() / "staged"
+
+
+def validation_failure_dir() -> Path:
+    """Where a failed validation writes its page and summary: data/processed and reports/ stay as they were."""
+    return interim_dir() / "validation"
+
+
 def processed_dir() -> Path:
     return project_root() / "data" / "processed"
 

@@ -26,7 +26,7 @@ from .documents import Document, load_documents
 from .errors import InputError
 from .normalize import Normalized, load_normalized
 from .numbers import contains_number, has_ocr_permille, years_in
-from .paths import raw_dir, relative
+from .paths import raw_dir, relative, staged_dir
 from .reference import load_indicators, load_regions
 from .semantics import (
     PERIOD_PHRASES,
@@ -304,7 +304,7 @@ def build() -> pl.DataFrame:
     if problems:
         raise _as_error(problems[0])
     frame = targets_frame(rows)
-    write_tables({"targets": frame}, main="targets")
+    write_tables({"targets": frame}, main="targets", directory=staged_dir())
     return frame
 
 
@@ -356,10 +356,11 @@ def check(draft: str | None, text_file: str | None, period: str | None, document
 
 @step_command("register")
 def main() -> None:
-    """Prove every register row by its quote; write data/processed/targets.csv (+ .parquet)."""
+    """Prove every register row by its quote; stage targets.csv (+ .parquet) for the validation suites."""
     frame = run()
     counts = frame.group_by("document_id").len().sort("document_id")
-    print(f"register: {frame.height} targets proven by their quotes -> data/processed/targets.csv")
+    print(f"register: {frame.height} targets proven by their quotes -> {relative(staged_dir() / 'targets.csv')} "
+          "(published to data/processed once validated)")
     for doc_id, n in counts.iter_rows():
         print(f"  {doc_id}: {n}")
 

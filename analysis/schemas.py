@@ -29,6 +29,9 @@ class Table:
     primary_key: tuple[str, ...] = ()
     parquet: bool = True  # written as CSV and a Parquet twin (candidates: CSV only, for the curator)
     unique: tuple[str, ...] = ()  # unique but not a key (one value may be empty)
+    # Written to data/interim/staged by its step; the validate step publishes it into data/processed only
+    # when the suites pass (paths.staged_dir).
+    validated: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -68,7 +71,7 @@ TABLES = {t.name: t for t in [
               ("quote_start", INT, "offset of the quote in the normalized text"), ("quote_end", INT, ""),
               ("raw_start", INT, "offset of the quote's original in the raw text"), ("raw_end", INT, ""),
               ("plan_period_start", INT, "first year of the plan"), ("plan_period_end", INT, "last year of the plan")),
-          ("target_id",)),
+          ("target_id",), validated=True),
     Table("candidates", "Numeric candidates and value-less commitments (全覆盖, 清零, 一半, 实现…) found in the "
           "normalized texts, for the register's review.",
           _cols(("document_id", S), ("start", INT, "offset in the normalized text"), ("end", INT),
@@ -86,18 +89,18 @@ TABLES = {t.name: t for t in [
                 ("note", S), ("usable", B, "may be used as an actual or context point"),
                 ("unusable_reason", S, "year_not_stated, period_not_stated or set_aside; empty when usable"),
                 ("set_aside_by", S, "<region_code>:<indicator_id>:<year> of the resolution that set it aside")),
-          ("observation_id",)),
+          ("observation_id",), validated=True),
     Table("conflicts", "Every point (region, indicator, year) at which sources disagreed, the figure that stands, "
           "the sources set aside and the reviewed reason (data/raw/statistics/resolutions.csv).",
           _cols(("region_code", S), ("indicator_id", S), ("year", INT), ("value", F, "the figure that stands"),
                 ("source_that_stands", S), ("sources_confirming", S, "';'-separated: other sources giving it"),
                 ("sources_set_aside", S, "';'-separated"), ("values_set_aside", S, "';'-separated, same order"),
                 ("reason", S, "why, on the evidence"), ("reviewed_by", S), ("reviewed_on", S, "YYYY-MM-DD")),
-          ("region_code", "indicator_id", "year")),
+          ("region_code", "indicator_id", "year"), validated=True),
     Table("sources", "Where every figure comes from: publisher, URL, dates, kind and where the figure stands.",
           _cols(("source_id", S), ("title", S), ("publisher", S), ("url", S), ("published", S), ("accessed", S),
                 ("kind", S, "vocabulary.SOURCE_KINDS"), ("where_the_figures_stand", S)),
-          ("source_id",)),
+          ("source_id",), validated=True),
     Table("assessments", "One assessment per target: status, method, actual, baseline, gap (positive = better "
           "than target), attainment, progress ratio, reason and caveat (notes of the observations used).",
           _cols(("target_id", S), ("document_id", S), ("region_code", S), ("indicator_id", S), ("target_kind", S),
@@ -151,6 +154,9 @@ TABLES = {t.name: t for t in [
                 ("targets_covered", INT)),
           ("search_id",)),
 ]}
+
+
+VALIDATED_TABLES = tuple(name for name, t in TABLES.items() if t.validated)
 
 
 def table(name: str) -> Table:

@@ -24,7 +24,7 @@ from .cli import step_command
 from .csvframe import read_raw_frame
 from .dates import is_partial_date
 from .errors import InputError
-from .paths import raw_dir, relative
+from .paths import raw_dir, relative, staged_dir
 from .reference import load_indicators, load_regions, regions_path
 from .tables import read_raw_csv, reject_formulas, write_tables
 from .vocabulary import SOURCE_KINDS
@@ -229,8 +229,8 @@ def build() -> dict[str, pl.DataFrame]:
 
 
 def write(tables: dict[str, pl.DataFrame]) -> list[Path]:
-    """Both tables published together, observations.csv (the make target) last."""
-    return write_tables(tables, main="observations")
+    """The tables staged together for the validation suites, observations.csv (the make target) last."""
+    return write_tables(tables, main="observations", directory=staged_dir())
 
 
 def run() -> dict[str, pl.DataFrame]:
@@ -242,7 +242,7 @@ def run() -> dict[str, pl.DataFrame]:
 
 @step_command("statistics")
 def main() -> None:
-    """Load the official statistics into data/processed (observations and sources)."""
+    """Load and check the official statistics; stage them for validation (published to data/processed once it passes)."""
     tables = build()
     paths = write(tables)
     observations = tables["observations"]

@@ -6,8 +6,12 @@ Each suite file is a GX 1.x suite in GX's own JSON form: expectation ``type``, `
 filled in here. Checks that need a lookup (plausible range, the indicator's unit, year-over-year change)
 are computed as columns first, then expected with GX.
 
-Results go to data/processed/validation_summary.json (one entry per expectation, failing rows located by
-file, spreadsheet row and column) and reports/validation.html (self-contained, works offline).
+The suites run on the tables the register and statistics steps *staged* (data/interim/staged). When no
+error-severity expectation fails, this step publishes them into data/processed together with
+data/processed/validation_summary.json (one entry per expectation, failing rows located by file,
+spreadsheet row and column) and reports/validation.html (self-contained, works offline). When one fails,
+the summary and the page go to data/interim/validation/ instead, the console names the first failing file,
+row and column, and data/processed keeps its last validated state.
 
 Command line::
 
@@ -32,12 +36,13 @@ from pathlib import Path
 import polars as pl
 
 from . import conflicts
-from .atomic import bytes_writer, json_bytes, publish
+from .atomic import bytes_writer, copy_writer, json_bytes, publish
 from .cli import step_command
 from .errors import InputError
 from .params import as_of_year, load_params
-from .paths import expectations_dir, processed_dir, raw_dir, relative, reports_dir
+from .paths import expectations_dir, processed_dir, raw_dir, relative, reports_dir, staged_dir, validation_failure_dir
 from .reference import load_indicators, load_regions
+from .schemas import VALIDATED_TABLES, table
 from .semantics import VALUE_RULES
 from .snapshot import read_raw, read_raw_text
 from .statistics import load_sources, observations_path
@@ -143,9 +148,9 @@ def with_year_and_usable(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def prepare_observations() -> Prepared:
-    """data/processed/observations.csv with derived columns; rows located in the raw file they come from."""
-    path = table_path("observations")
-    frame = read_table("observations", as_text=True).with_row_index("_index")
+    """The staged observations.csv with derived columns; rows located in the raw file they come from."""
+    path = table_path("observations", directory=staged_dir())
+    frame = read_table("observations", directory=staged_dir(), as_text=True).with_row_index("_index")
     frame = _with_indicator(frame).with_columns(
         indicator_key=pl.coalesce("indicator_id", "indicator_as_published"),
         year_number=pl.col("year").cast(pl.Int64, strict=False),
@@ -183,8 +188,8 @@ def _raw_row_numbers(path: Path, key: str) -> dict[str, int]:
 
 
 def prepare_targets(path: Path | None = None) -> Prepared:
-    """data/processed/targets.csv (or ``path``) with derived columns; rows located in the raw register."""
-    path = Path(path) if path else table_path("targets")
+    """The staged targets.csv (or ``path``) with derived columns; rows located in the raw register."""
+    path = Path(path) if path else table_path("targets", directory=staged_dir())
     frame = _with_indicator(read_table("targets", directory=path.parent, as_text=True) if path.name == "targets.csv"
                             else pl.read_csv(path, infer_schema=False))
     frame = frame.with_columns(
@@ -275,7 +280,7 @@ def validate(targets_path: Path | None = None) -> list[dict]:
     entries = []
     for name in SUITES:
         suite = load_suite(name)
-        data = targets_path if name == "targets" and targets_path else processed_dir() / f"{name}.csv"
+        data = targets_path if name == "targets" and targets_path else table_path(name, directory=staged_dir())
         if name == "targets" and not data.exists():
             print(f"validation: {relative(data)} not found; the target register suite is skipped "
                   "(run `python -m analysis.register` first)", file=sys.stderr)
@@ -283,7 +288,7 @@ def validate(targets_path: Path | None = None) -> list[dict]:
             continue
         prepared = prepare_observations() if name == "observations" else prepare_targets(data)
         entries += summarise(suite, run_suite(suite, prepared.frame, parameters), prepared, relative(data))
-    return entries + conflicts.validation_entries(load_sources())
+    return entries + conflicts.validation_entries(load_sources(), staged_dir())
 
 
 PAGE = """<!DOCTYPE html>
@@ -331,35 +336,70 @@ def render_html(entries: list[dict]) -> str:
     return PAGE.format(overview=esc(overview), sections="\n".join(sections))
 
 
-def write_results(entries: list[dict]) -> tuple[Path, Path]:
-    """The page and the summary published together, the summary (the make target) last."""
-    page, summary = publish([(reports_dir() / "validation.html", bytes_writer(render_html(entries).encode("utf-8"))),
-                             (processed_dir() / "validation_summary.json", bytes_writer(json_bytes(entries)))])
+def errors(entries: list[dict]) -> list[dict]:
+    return [e for e in entries if not e["passed"] and e["severity"] == "error"]
+
+
+def publish_validated(entries: list[dict]) -> tuple[Path, Path]:
+    """The suites passed: the staged tables, the page and the summary published together, the summary (the
+    make target) last, so a kill part-way leaves the step to be re-run. A failure page of an earlier run goes."""
+    copies = [(table_path(name, suffix), copy_writer(table_path(name, suffix, staged_dir())))
+              for name in VALIDATED_TABLES for suffix in (".csv", ".parquet") if suffix == ".csv" or table(name).parquet
+              if table_path(name, suffix, staged_dir()).exists()]
+    *_, page, summary = publish([*copies,
+                                 (reports_dir() / "validation.html", bytes_writer(render_html(entries).encode("utf-8"))),
+                                 (processed_dir() / "validation_summary.json", bytes_writer(json_bytes(entries)))])
+    for leftover in validation_failure_dir().glob("*"):
+        leftover.unlink()
     return summary, page
 
 
+def record_failure(entries: list[dict]) -> tuple[Path, Path]:
+    """The suites failed: the page and the summary go beside the staged tables; data/processed and reports/
+    keep the last validated state (nothing there changes, so make deletes nothing either)."""
+    page, summary = publish([(validation_failure_dir() / "validation.html",
+                              bytes_writer(render_html(entries).encode("utf-8"))),
+                             (validation_failure_dir() / "validation_summary.json", bytes_writer(json_bytes(entries)))])
+    return summary, page
+
+
+def first_failure(entries: list[dict], page: Path) -> InputError:
+    """One line for the console: the first failing file, row and column, and where the full list is."""
+    failed = errors(entries)
+    first = failed[0]
+    where = first["failing"][0] if first["failing"] else {"file": f"expectations/{first['suite']}.json", "row": None,
+                                                          "column": None, "value": None}
+    value = f" (value {where['value']!r})" if where.get("value") is not None else ""
+    more = sum(max(len(e["failing"]), 1) for e in failed) - 1
+    return InputError(where["file"], f"{first['description']}{value} [{first['suite']}.{first['expectation']}]; "
+                      f"{more} more failing row(s) in all; full list: {relative(page)}; data/processed is unchanged",
+                      row=where["row"], column=where["column"])
+
+
 def run() -> list[dict]:
-    """The step: run the suites, write the summary and the page."""
+    """The step: run the suites; publish the staged tables with the summary and the page if no error failed."""
     entries = validate()
-    write_results(entries)
+    if errors(entries):
+        _, page = record_failure(entries)
+        raise first_failure(entries, page)
+    publish_validated(entries)
     return entries
 
 
 @step_command("validate")
-def main() -> int:
-    """Run the Great Expectations suites; error-severity findings stop the build (exit 1)."""
+def main() -> None:
+    """Run the Great Expectations suites; publish the staged tables into data/processed if no error fails."""
     started = time.perf_counter()
     entries = validate()
-    summary, page = write_results(entries)
     failed = [e for e in entries if not e["passed"]]
     for e in failed:
         print(f"  {e['severity']:7} {e['suite']}.{e['expectation']}: {len(e['failing'])} row(s)")
-    errors = sum(e["severity"] == "error" for e in failed)
-    print(f"validation: {len(entries)} expectations, {errors} error(s), {len(failed) - errors} warning(s) "
+    bad = errors(entries)
+    summary, page = record_failure(entries) if bad else publish_validated(entries)
+    print(f"validation: {len(entries)} expectations, {len(bad)} error(s), {len(failed) - len(bad)} warning(s) "
           f"in {time.perf_counter() - started:.1f} s -> {relative(summary)}, {relative(page)}")
-    if errors:
-        print("error: validation failed: error-severity expectations did not pass (see above)", file=sys.stderr)
-    return 1 if errors else 0
+    if bad:
+        raise first_failure(entries, page)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import pytest
 from analysis import assess as engine
 from analysis import conflicts, statistics
 from analysis.errors import InputError
+from analysis.paths import staged_dir
 from analysis.reference import load_indicators, load_regions
 from analysis.snapshot import record
 
@@ -56,7 +57,8 @@ def resolution(stands: str, set_aside: str, year: str = "2021", region: str = CI
 def test_a_new_conflict_stops_the_build_naming_region_indicator_year_sources_and_rows(tree, capsys):
     write_snapshot(tree, [source("src-a"), source("src-b", "reprint")],
                    [figure("src-a", "81.08"), figure("src-b", "82")])
-    processed = tree / "data/processed"
+    processed = tree / "data/interim/staged"
+    processed.mkdir(parents=True, exist_ok=True)
     (processed / "observations.csv").write_text("previous good build\n", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in processed.iterdir()}
 
@@ -147,9 +149,9 @@ def test_a_stale_resolution_is_reported_and_not_applied(tree, capsys):
     err = capsys.readouterr().err
     assert f"warning: {STATS}/resolutions.csv, row 2: the resolution for region {CITY}, indicator {RATE}, year " \
            "2021 is stale" in err
-    observations = pl.read_csv(tree / "data/processed/observations.csv", infer_schema=False)
+    observations = pl.read_csv(tree / "data/interim/staged/observations.csv", infer_schema=False)
     assert observations["usable"].to_list() == ["true", "true"]  # nothing set aside
-    [entry] = conflicts.validation_entries(statistics.load_sources())
+    [entry] = conflicts.validation_entries(statistics.load_sources(), staged_dir())
     assert (entry["severity"], entry["passed"]) == ("warning", False)
     assert entry["failing"] == [{"file": f"{STATS}/resolutions.csv", "row": 2, "column": "year",
                                  "value": f"{CITY}:{RATE}:2021"}]
@@ -159,7 +161,7 @@ def test_a_settling_resolution_passes_the_stale_check(tree):
     write_snapshot(tree, [source("src-a"), source("src-b")], [figure("src-a", "91.8"), figure("src-b", "92.8")],
                    [resolution("src-a", "src-b")])
     assert statistics.main([]) == 0
-    [entry] = conflicts.validation_entries(statistics.load_sources())
+    [entry] = conflicts.validation_entries(statistics.load_sources(), staged_dir())
     assert entry["passed"] and entry["failing"] == []
 
 
@@ -225,7 +227,7 @@ def test_the_report_gets_every_conflict_with_its_resolution(tree):
                    [figure("src-a", "91.8"), figure("src-b", "92.8"), figure("src-c", "91.8")],
                    [resolution("src-a", "src-b")])
     assert statistics.main([]) == 0
-    [listed] = conflicts.resolved()
+    [listed] = conflicts.resolved(staged_dir())
     assert (listed["region_code"], listed["year"], listed["value"], listed["source_that_stands"]) == \
         (CITY, 2021, 91.8, "src-a")
     assert (listed["sources_confirming"], listed["sources_set_aside"], listed["values_set_aside"]) == \

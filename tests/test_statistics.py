@@ -76,7 +76,7 @@ def test_raw_snapshot_keeps_the_shared_figures_as_written():
 
 def test_main_writes_contract_tables_byte_identically(tree, capsys):
     assert statistics.main([]) == 0
-    out = tree / "data" / "processed"
+    out = tree / "data" / "interim" / "staged"  # published to data/processed by the validate step
     first = {p.name: p.read_bytes() for p in sorted(out.iterdir())}
     assert sorted(first) == ["conflicts.csv", "conflicts.parquet", "observations.csv", "observations.parquet",
                              "sources.csv", "sources.parquet"]
@@ -132,7 +132,8 @@ def test_broken_input_is_rejected_naming_file_row_and_column(tree, capsys, name)
     target = tree / OBS
     shutil.copyfile(BROKEN / name, target)
     record(target)
-    processed = tree / "data" / "processed"
+    processed = tree / "data" / "interim" / "staged"
+    processed.mkdir(parents=True, exist_ok=True)
     (processed / "observations.csv").write_text("previous good build\n", encoding="utf-8")
     before = {p.name: p.read_bytes() for p in processed.iterdir()}
 
@@ -165,11 +166,11 @@ def test_a_new_figure_and_source_are_picked_up_without_code_change(tree):
     record(tree / "data/raw/statistics/sources.csv")
     record(tree / OBS)
     assert statistics.main([]) == 0
-    after = pl.read_csv(tree / "data/processed/observations.csv", schema_overrides={"region_code": pl.String})
+    after = pl.read_csv(tree / "data/interim/staged/observations.csv", schema_overrides={"region_code": pl.String})
     assert after.height == before.height + 1
     added = after.filter(pl.col("observation_id") == "test-source-2026:451000:preschool_gross_enrolment_rate:2025")
     assert added.select("value", "source_kind", "usable").row(0) == (1.5, "official", True)
-    sources = pl.read_csv(tree / "data/processed/sources.csv")
+    sources = pl.read_csv(tree / "data/interim/staged/sources.csv")
     assert "test-source-2026" in sources["source_id"].to_list()
 
 

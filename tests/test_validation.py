@@ -51,7 +51,7 @@ def test_shipped_statistics_pass_every_error_and_show_the_known_warnings(tree, c
              for row, r in enumerate(raw, start=2) if not r["indicator_id"]],
         ("observations", "year_present", "warning"): [(OBS, row, "year", None)
                                                       for row, r in enumerate(raw, start=2) if not r["year"]],
-        ("targets", "input_present", "warning"): [("data/processed/targets.csv", None, None, None)],
+        ("targets", "input_present", "warning"): [("data/interim/staged/targets.csv", None, None, None)],
     }
     assert "target register suite is skipped" in capsys.readouterr().err
 
@@ -73,16 +73,38 @@ def test_main_writes_contract_summary_and_an_offline_page(tree, capsys):
     assert "0 error(s), 3 warning(s)" in capsys.readouterr().out
 
 
+def processed_state(tree: Path) -> dict[str, bytes]:
+    folders = (tree / "data/processed", tree / "reports")
+    return {str(p.relative_to(tree)): p.read_bytes() for folder in folders for p in sorted(folder.glob("*"))
+            if p.is_file()}
+
+
 def test_out_of_range_value_is_an_error_but_a_gross_rate_may_exceed_100(tree, capsys):
+    """A validation error publishes nothing: data/processed keeps its last validated state (issue 17), and the
+    console names the first failing file, row and column and where the full list is."""
+    assert statistics.main([]) == 0 and validation.main([]) == 0
+    validated = processed_state(tree)
+    assert "data/processed/observations.csv" in validated and "data/processed/validation_summary.json" in validated
+    capsys.readouterr()
     edit_raw(tree, "九年义务教育巩固率,compulsory_consolidation_rate,2021,99.65",
              "九年义务教育巩固率,compulsory_consolidation_rate,2021,100.65")
     edit_raw(tree, "学前教育三年毛入园率,preschool_gross_enrolment_rate,2021,81.08",
              "学前教育三年毛入园率,preschool_gross_enrolment_rate,2021,101.08")
     assert statistics.main([]) == 0
     assert validation.main([]) == 1
-    assert "error: validation failed" in capsys.readouterr().err
-    found = failures(json.loads((tree / "data/processed/validation_summary.json").read_text(encoding="utf-8")))
+    err = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error")]
+    assert len(err) == 1 and err[0].startswith(f"error: {OBS}, row 3, column 'value': ")
+    assert "'100.65'" in err[0] and "full list: data/interim/validation/validation.html" in err[0]
+    assert processed_state(tree) == validated
+    failed = tree / "data/interim/validation"
+    found = failures(json.loads((failed / "validation_summary.json").read_text(encoding="utf-8")))
     assert found[("observations", "value_in_plausible_range", "error")] == [(OBS, 3, "value", "100.65")]
+    assert "100.65" in (failed / "validation.html").read_text(encoding="utf-8")
+
+    edit_raw(tree, "2021,100.65", "2021,99.65")  # corrected: published again, the failure page goes
+    assert statistics.main([]) == 0 and validation.main([]) == 0
+    assert not list(failed.glob("*"))
+    assert b"101.08" in (tree / "data/processed/observations.csv").read_bytes()
 
 
 def test_future_year_is_an_error(tree):
@@ -161,7 +183,7 @@ def test_register_suite_on_a_constructed_register(tree, tmp_path):
 
 def test_missing_processed_observations_is_a_clear_error(tree, capsys):
     assert validation.main([]) == 1
-    assert capsys.readouterr().err == ("error: data/processed/observations.csv: missing: build it first "
+    assert capsys.readouterr().err == ("error: data/interim/staged/observations.csv: missing: build it first "
                                        "(`make`)\n")
     assert not (tree / "data/processed/validation_summary.json").exists()
 

@@ -44,5 +44,5 @@ def test_a_full_disk_is_one_error_line_and_leaves_no_temporary_file(tree, capsys
     monkeypatch.setattr(atomic.os, "replace", full)
     assert statistics.main([]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: data/processed/") and "No space left on device" in err and len(err.splitlines()) == 1
-    assert not [p for p in (tree / "data" / "processed").iterdir() if p.name.startswith(".")]
+    assert err.startswith("error: data/interim/staged/") and "No space left on device" in err and len(err.splitlines()) == 1
+    assert not [p for p in (tree / "data" / "interim" / "staged").iterdir() if p.name.startswith(".")]

@@ -133,13 +133,14 @@ validate: $(VALIDATION) ## Run the Great Expectations suites; publish targets an
 $(VALIDATION): $(STAGED_OBSERVATIONS) $(STAGED_TARGETS) $(wildcard expectations/*.json) $(STATISTICS) $(REFERENCE) \
     $(PARAMS) $(CODE_VALIDATE) | $(STAMP) $(SNAPSHOT)
 	$(EDUGAP) validate
+# Published with it (written before it): later steps depend on $(VALIDATION) itself, which is newer.
 $(TARGETS) data/processed/targets.parquet $(OBSERVATIONS) data/processed/observations.parquet \
     data/processed/sources.csv data/processed/sources.parquet data/processed/conflicts.csv \
     data/processed/conflicts.parquet reports/validation.html: $(VALIDATION) ;
 
 assess: $(ASSESSMENTS) ## Assess every target against the observations
 
-$(ASSESSMENTS): $(TARGETS) $(OBSERVATIONS) $(VALIDATION) $(REFERENCE) $(PARAMS) $(CODE_ASSESS) | $(STAMP) $(SNAPSHOT)
+$(ASSESSMENTS): $(VALIDATION) $(REFERENCE) $(PARAMS) $(CODE_ASSESS) | $(STAMP) $(SNAPSHOT)
 	$(EDUGAP) assess
 data/processed/assessments.parquet data/processed/context.csv data/processed/context.parquet \
     data/processed/actuals.csv data/processed/actuals.parquet \
@@ -147,7 +148,7 @@ data/processed/assessments.parquet data/processed/context.csv data/processed/con
 
 searches: $(TARGET_SEARCHES) ## Link the search trail to the targets: one outcome per target without an actual
 
-$(TARGET_SEARCHES): $(ASSESSMENTS) $(TARGETS) $(OBSERVATIONS) $(SEARCHES) $(REFERENCE) $(CODE_SEARCHES) \
+$(TARGET_SEARCHES): $(ASSESSMENTS) $(VALIDATION) $(SEARCHES) $(REFERENCE) $(CODE_SEARCHES) \
     | $(STAMP) $(SNAPSHOT)
 	$(EDUGAP) searches
 data/processed/target_searches.parquet data/processed/search_coverage.csv \
@@ -156,7 +157,7 @@ data/processed/target_searches.parquet data/processed/search_coverage.csv \
 
 datapackage: $(DATAPACKAGE) ## Describe data/processed as a Frictionless data package
 
-$(DATAPACKAGE): $(TARGETS) $(CANDIDATES) $(OBSERVATIONS) $(VALIDATION) $(ASSESSMENTS) $(TARGET_SEARCHES) $(SNAPSHOT) \
+$(DATAPACKAGE): $(CANDIDATES) $(VALIDATION) $(ASSESSMENTS) $(TARGET_SEARCHES) $(SNAPSHOT) \
     CHANGELOG.md CITATION.cff $(CODE_DATAPACKAGE) | $(STAMP)
 	$(EDUGAP) datapackage
 

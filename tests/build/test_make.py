@@ -111,3 +111,51 @@ def test_a_noop_make_parses_without_starting_python(built_copy):
     """Nothing to do: the generated fragment is current, no step and no interpreter runs."""
     done = make_in(built_copy, "--dry-run", "all")
     assert done.returncode == 0 and "python" not in done.stdout
+
+
+def test_a_validation_error_stops_make_and_leaves_data_processed_as_it_was(built_copy):
+    """A figure outside its indicator's plausible range: the build stops with the first failing file, row and
+    column, and data/processed keeps the last validated state (issue 17), so nothing downstream trusts it."""
+    import csv
+
+    from analysis.reference import load_indicators
+
+    raw = built_copy / "data/raw/statistics/observations.csv"
+    rows = list(csv.DictReader(raw.open(encoding="utf-8", newline="")))
+    capped = {k for k, v in load_indicators().items() if v["max"] is not None}
+    number, row = next((n, r) for n, r in enumerate(rows, start=2) if r["indicator_id"] in capped and r["value"])
+    lines = raw.read_text(encoding="utf-8").splitlines(keepends=True)
+    cells = lines[number - 1].split(",")
+    cells[list(rows[0]).index("value")] = "100000"
+    lines[number - 1] = ",".join(cells)
+    raw.write_text("".join(lines), encoding="utf-8")
+    assert make_in(built_copy, "record", f"FILE={raw.relative_to(built_copy)}").returncode == 0
+    before = {p.name: p.read_bytes() for p in sorted((built_copy / "data/processed").iterdir())}
+
+    done = make_in(built_copy, "JOBS=1", "all")
+    assert done.returncode != 0
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert errors == [errors[0]] and errors[0].startswith(
+        f"error: data/raw/statistics/observations.csv, row {number}, column 'value': ")
+    assert "full list: data/interim/validation/validation.html" in errors[0]
+    assert {p.name: p.read_bytes() for p in sorted((built_copy / "data/processed").iterdir())} == before
+    assert {"validation", "assess"} <= steps_that_would_run(built_copy)
+
+
+def test_a_second_make_in_the_same_tree_waits_for_the_first(built_copy):
+    """The lock: while another make holds it (here a stand-in process), make says so and waits; it goes
+    on once that process ends."""
+    env = {k: v for k, v in os.environ.items() if k not in ("EDUGAP_ROOT", "EDUGAP_MAKE_LOCK")}
+    holder = subprocess.Popen(["sleep", "60"])
+    try:
+        subprocess.run(["bash", "scripts/make-lock.sh", str(holder.pid)], cwd=built_copy, check=True, env=env)
+        second = subprocess.Popen(["make", "--dry-run", "all"], cwd=built_copy, env=env, text=True,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        with pytest.raises(subprocess.TimeoutExpired):
+            second.wait(timeout=4)
+    finally:
+        holder.kill()
+        holder.wait()
+    out, err = second.communicate(timeout=30)
+    assert second.returncode == 0
+    assert f"another make is running in this folder (process {holder.pid})" in err and "waiting" in err

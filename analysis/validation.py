@@ -43,7 +43,7 @@ from .params import as_of_year, load_params
 from .paths import expectations_dir, processed_dir, raw_dir, relative, reports_dir, staged_dir, validation_failure_dir
 from .reference import load_indicators, load_regions
 from .schemas import VALIDATED_TABLES, table
-from .semantics import VALUE_RULES
+from .semantics import FALL_WORDS, RISE_WORDS, VALUE_RULES
 from .snapshot import read_raw, read_raw_text
 from .statistics import load_sources, observations_path
 from .tables import read_table, table_path
@@ -115,6 +115,15 @@ def _with_indicator(frame: pl.DataFrame) -> pl.DataFrame:
             .drop("_min", "_max"))
 
 
+def _context_figure_not_negative(frame: pl.DataFrame) -> pl.DataFrame:
+    """A context-only figure (no catalogue indicator, so no plausible range) may not be negative: counts,
+    places, money and shares cannot be. Only a published change (增长, 下降 … in its name) may."""
+    change = pl.col("indicator_as_published").str.contains(f"{RISE_WORDS.pattern}|{FALL_WORDS.pattern}")
+    unjudged = pl.col("value_in_range").is_null() & pl.col("value_number").is_not_null()
+    return frame.with_columns(value_in_range=pl.when(unjudged & ~change.fill_null(False))
+                              .then(pl.col("value_number") >= 0).otherwise(pl.col("value_in_range")))
+
+
 def _year_over_year(frame: pl.DataFrame) -> pl.DataFrame:
     """Annual change from the previous reference year of the same (region, indicator) series.
 
@@ -151,7 +160,7 @@ def prepare_observations() -> Prepared:
     """The staged observations.csv with derived columns; rows located in the raw file they come from."""
     path = table_path("observations", directory=staged_dir())
     frame = read_table("observations", directory=staged_dir(), as_text=True).with_row_index("_index")
-    frame = _with_indicator(frame).with_columns(
+    frame = _context_figure_not_negative(_with_indicator(frame)).with_columns(
         indicator_key=pl.coalesce("indicator_id", "indicator_as_published"),
         year_number=pl.col("year").cast(pl.Int64, strict=False),
         has_year=pl.when(pl.col("year").is_not_null()).then(pl.lit("true")).otherwise(pl.lit("false")))

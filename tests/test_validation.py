@@ -107,6 +107,14 @@ def test_out_of_range_value_is_an_error_but_a_gross_rate_may_exceed_100(tree, ca
     assert b"101.08" in (tree / "data/processed/observations.csv").read_bytes()
 
 
+def test_a_negative_context_only_figure_is_an_error_unless_it_is_a_change(tree):
+    """No catalogue indicator means no plausible range, but a count of schools cannot be negative (issue 17)."""
+    edit_raw(tree, "530600,昭通市,小学,,2023,1359,所", "530600,昭通市,小学,,2023,-1359,所")
+    edit_raw(tree, "在校学生总数,,2025,116,万人", "在校学生总数增长,,2025,-1.5,万人")
+    found = failures(build_and_validate(tree))
+    assert found[("observations", "value_in_plausible_range", "error")] == [(OBS, 10, "value", "-1359.0")]
+
+
 def test_future_year_is_an_error(tree):
     edit_raw(tree, "高中阶段毛入学率,upper_secondary_gross_enrolment_rate,2024,92.0",
              "高中阶段毛入学率,upper_secondary_gross_enrolment_rate,2027,92.0")

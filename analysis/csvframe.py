@@ -19,7 +19,7 @@ import polars as pl
 from .errors import InputError
 from .paths import relative
 from .snapshot import read_raw
-from .tables import parse_csv, read_raw_csv
+from .tables import MAX_CELL_CHARS, cell_too_long, parse_csv, read_raw_csv
 
 # What Python's str.strip() removes (the per-row reader strips every cell with it); polars' default
 # strip_chars() uses Unicode White_Space, which lacks a few of these (e.g. the separators \x1c-\x1f).
@@ -51,7 +51,18 @@ def read_raw_frame(path: Path, required: list[str], optional: list[str] = ()) ->
             number = ragged[ROW][0]
             raise InputError(name, f"has {_cell_count(data, number)} cells, the header has {len(header)} "
                              "(an unquoted comma inside a cell?)", row=number)
+    _refuse_long_cells(frame, header, name)
     return frame.filter(~blank).select(*header, ROW)
+
+
+def _refuse_long_cells(frame: pl.DataFrame, header: list[str], name: str) -> None:
+    """The per-row reader's error for the first cell over the limit (in file order, then column order)."""
+    lengths = frame.select(ROW, *(pl.col(c).str.len_chars().alias(c) for c in header))
+    over = lengths.filter(pl.any_horizontal(pl.col(c) > MAX_CELL_CHARS for c in header))
+    if over.height:
+        first = over.row(0, named=True)
+        column = next(c for c in header if first[c] > MAX_CELL_CHARS)
+        raise cell_too_long(name, first[ROW], column, first[column])
 
 
 def _header(data: bytes, name: str, required: list[str], optional: list[str]) -> list[str] | None:

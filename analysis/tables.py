@@ -26,6 +26,10 @@ from .snapshot import read_raw_text
 # (negative) number is the one harmless case.
 FORMULA_STARTS = ("=", "+", "-", "@")
 _NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+# A cell longer than this is a paste gone wrong: the longest real ones (a plan sentence, where a figure stands
+# in its source) are a few hundred characters. Python's csv module would stop at 131,072 with a traceback.
+MAX_CELL_CHARS = 10_000
+csv.field_size_limit(1 << 30)  # our limit is checked, with file, row and column, before csv's applies
 
 
 def read_raw_csv(path: Path, required: list[str], optional: list[str] = ()) -> list[dict[str, str]]:
@@ -60,8 +64,16 @@ def parse_csv(text: str, name: str, required: list[str], optional: list[str] = (
         if len(cells) != len(header):
             raise InputError(name, f"has {len(cells)} cells, the header has {len(header)} "
                              "(an unquoted comma inside a cell?)", row=number)
+        for column, cell in zip(header, cells):
+            if len(cell.strip()) > MAX_CELL_CHARS:
+                raise cell_too_long(name, number, column, len(cell.strip()))
         rows.append({h: c.strip() for h, c in zip(header, cells)} | {"_row": number})
     return rows
+
+
+def cell_too_long(name: str, row: int, column: str, length: int) -> InputError:
+    return InputError(name, f"the cell is {length:,} characters long; the limit is {MAX_CELL_CHARS:,} "
+                      "(a paste gone wrong?)", row=row, column=column)
 
 
 def reject_formulas(name: str, row: dict) -> None:

@@ -120,6 +120,8 @@ BROKEN_CASES = {
     "formula_cell.csv": "row 3, column 'note': cell '=HYPERLINK(\"http://example.com\",\"see source\")' starts with "
                         "'=' and would run as a formula when the CSV is opened in a spreadsheet; remove the leading "
                         "character",
+    "overlong_cell.csv": "row 3, column 'note': the cell is 10,001 characters long; the limit is 10,000 (a paste "
+                         "gone wrong?)",
 }
 
 
@@ -144,6 +146,24 @@ def test_broken_input_is_rejected_naming_file_row_and_column(tree, capsys, name)
     assert statistics.main([]) == 1
     assert capsys.readouterr().err == f"error: {OBS}, {BROKEN_CASES[name]}\n"
     assert {p.name: p.read_bytes() for p in processed.iterdir()} == before  # nothing written, no temp files
+
+
+@pytest.mark.parametrize("file, column", [("data/raw/statistics/sources.csv", "title"),
+                                          ("data/raw/register/targets.csv", "note")])
+def test_an_overlong_cell_in_a_hand_kept_file_is_one_error(tree, file, column):
+    """Python's csv module stops at 131,072 characters with a traceback; the limit is said first, in words."""
+    from analysis.tables import read_raw_csv
+
+    path = tree / file
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    rows[1][rows[0].index(column)] = "x" * 200_000
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+    record(path)
+    with pytest.raises(statistics.InputError) as caught:
+        read_raw_csv(path, rows[0])
+    assert str(caught.value) == (f"{file}, row 2, column '{column}': the cell is 200,000 characters long; the limit "
+                                 "is 10,000 (a paste gone wrong?)")
 
 
 def test_unknown_source_kind_is_rejected(tree):

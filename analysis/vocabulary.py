@@ -67,6 +67,9 @@ UNASSESSED_REASONS = [
     ("past_due_no_figure", "已到期，未找到官方数据", "due, but no official figure found"),
     ("not_yet_due", "未到期，数据不足以判断进度", "not yet due; too few official figures to judge progress"),
     ("no_event_recorded", "里程碑：未见官方记录", "milestone: no official record of the event"),
+    ("benchmark_not_a_region", "比较基准不是地区平均水平", "the benchmark is not a region's average (e.g. 当地公务员工资)"),
+    ("sub_region", "目标针对地区的一部分（如市区），无该部分数据",
+     "the target is for part of the region (市区, 县(市)…); figures of the whole region do not measure it"),
     ("no_year", "原文未给出年份", "the source gives no target year"),
     ("no_value", "原文缺少目标值", "the source lost the target value"),
     ("no_region", "原文未注明地区", "the plan names no region"),
@@ -185,7 +188,8 @@ FLAGS = {
 
 # Parts of a region that plans set their own targets for and GB/T 2260 has no code for. Such a register row
 # keeps the region's code, flags sub_region and names its part in the note as "scope: 市区"
-# (docs/register-guide.md); analysis.draft finds these words.
+# (docs/register-guide.md); analysis.draft finds these words. The assessment leaves such a target
+# unassessed (reason sub_region): an observation is of a whole region, and 市区 ≥98% is not the city's figure.
 SCOPES = ["市区", "主城区", "城区", "县(市)", "县（市）", "城市", "城镇", "农村", "乡村"]
 
 # ------------------------------------------------------------------------------------ indicators and regions

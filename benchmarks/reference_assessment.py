@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -151,6 +152,9 @@ class Target:
         self.start, self.end = year(row.plan_period_start), year(row.plan_period_end)
         self.quote = clean(getattr(row, "quote", None)) or ""
         self.benchmark = clean(getattr(row, "benchmark_region_code", None))
+        self.sub_region = "sub_region" in (clean(getattr(row, "flags", None)) or "").split(";")
+        found = re.search(r"scope:\s*([^;,\s]+)", clean(getattr(row, "note", None)) or "")
+        self.scope = found.group(1) if found else "a part the note does not name"
         # more is better (+1) or less (-1): the target's own direction where the register gives one
         wanted = clean(getattr(row, "direction", None)) or indicator.get("direction")
         self.d = -1 if wanted == "decrease" else 1
@@ -189,8 +193,12 @@ def unassessed_reason(t: Target, year_now: int) -> str:
         return "no_value"
     if t.year is None and t.kind != "per_year":
         return "no_year"
+    if t.sub_region:
+        return "sub_region"
     if t.kind == "milestone":
         return "no_event_recorded"
+    if t.kind == "relative_to_benchmark" and t.benchmark is None:
+        return "benchmark_not_a_region"
     due = t.year if t.year is not None else t.end
     return "past_due_no_figure" if due is not None and due < year_now else "not_yet_due"
 
@@ -202,6 +210,8 @@ def why_not_assessable(t: Target) -> str | None:
         return "target value missing in the source"
     if t.year is None and not (t.kind == "per_year" and t.end is not None):
         return "target year missing in the source"
+    if t.sub_region:
+        return f"a target for part of the region ({t.scope}): figures of the whole region do not measure it"
     return None
 
 

@@ -257,7 +257,7 @@ def stage_summarize(root: str) -> dict:
 
 
 COMPARED = ["status", "method", "actual_value", "actual_year", "actual_source_id", "baseline_value", "baseline_year",
-            "gap", "attainment", "progress_ratio", "reason", "caveat"]
+            "gap", "attainment", "progress_ratio", "reason", "caveat", "unassessed_reason"]
 
 
 def differences(engine: pl.DataFrame, reference, tolerance: float = 1e-9) -> list[dict]:

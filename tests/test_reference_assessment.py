@@ -98,3 +98,18 @@ def test_raw_tree_loads_with_the_real_loader(tmp_path, monkeypatch):
     loaded = statistics.processed_observations()
     assert loaded.height == 3000 and loaded["usable"].all()
     assert loaded.sort("observation_id")["value"].to_list() == observations.sort("observation_id")["value"].to_list()
+
+
+def test_sub_region_targets_and_benchmarks_that_are_no_region_agree(small_panel):
+    """Targets for part of a region (flag sub_region) and benchmarks without a region: both implementations
+    leave them unassessed with the same reason and the same first question."""
+    targets, observations, indicators, regions, params = small_panel
+    every = pl.int_range(pl.len()) % 7
+    targets = targets.with_columns(
+        flags=pl.when(every == 0).then(pl.lit("year_from_heading;sub_region")),
+        note=pl.when(every == 0).then(pl.lit("scope: 市区; synthetic")),
+        benchmark_region_code=pl.when(every == 1).then(None).otherwise(pl.col("benchmark_region_code")))
+    got, ref = both(targets, observations, indicators, regions, params)
+    assert differences(got, ref) == []
+    reasons = set(got["unassessed_reason"].drop_nulls())
+    assert {"sub_region", "benchmark_not_a_region"} <= reasons

@@ -7,7 +7,7 @@ import polars as pl
 from ..vocabulary import ANY_UNIT_KINDS, INSUFFICIENT, VALUELESS_KINDS
 from .context import context_counts, context_table
 from .flows import _assess_flows
-from .inputs import _prepared_inputs
+from .inputs import _prepared_inputs, is_sub_region
 from .levels import _assess_levels
 from .milestones import _assess_milestones
 from .relative import _assess_benchmarks, _assess_relative_changes
@@ -110,10 +110,14 @@ def _assessments(
 
 def with_unassessed_reason(assessments: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
     """The reader's first question about an unassessed target, as a code (vocabulary.UNASSESSED_REASONS):
-    what the source lacks, else whether the target is past due without a figure or not yet due."""
+    what the source lacks, else whether the target is past due without a figure or not yet due. A benchmark
+    that is not a region's average (当地公务员工资, 大体相当) has no official series to look up: its own reason,
+    not "no figure found"."""
     due = t.select(
         "target_id",
         (pl.coalesce("target_year", "plan_period_end") < pl.col("_year_now")).fill_null(False).alias("_passed"),
+        ((pl.col("target_kind") == "relative_to_benchmark") & pl.col("bench_code").is_null()).alias("_no_bench"),
+        is_sub_region().alias("_sub_region"),
     )
     kind = pl.col("target_kind")
     reason = (
@@ -125,8 +129,12 @@ def with_unassessed_reason(assessments: pl.DataFrame, t: pl.DataFrame) -> pl.Dat
         .then(pl.lit("no_value"))
         .when(pl.col("target_year").is_null() & (kind != "per_year"))
         .then(pl.lit("no_year"))
+        .when(pl.col("_sub_region"))
+        .then(pl.lit("sub_region"))
         .when(kind == "milestone")
         .then(pl.lit("no_event_recorded"))
+        .when(pl.col("_no_bench"))
+        .then(pl.lit("benchmark_not_a_region"))
         .when(pl.col("_passed"))
         .then(pl.lit("past_due_no_figure"))
         .otherwise(pl.lit("not_yet_due"))
@@ -134,7 +142,7 @@ def with_unassessed_reason(assessments: pl.DataFrame, t: pl.DataFrame) -> pl.Dat
     return (
         assessments.join(due, on="target_id", how="left", maintain_order="left")
         .with_columns(reason.alias("unassessed_reason"))
-        .drop("_passed")
+        .drop("_passed", "_no_bench", "_sub_region")
     )
 
 

@@ -42,6 +42,10 @@ TARGET_TYPES = {
     "annual_value_high": pl.Float64,
     "direction": pl.String,
     "benchmark_region_code": pl.String,
+    # A target for part of a region (flag sub_region, "scope: 市区" in the note) is not measured by the
+    # region's own figures.
+    "flags": pl.String,
+    "note": pl.String,
 }
 OBSERVATION_TYPES = {
     "region_code": pl.String,
@@ -56,7 +60,8 @@ OBSERVATION_TYPES = {
 }
 # Filled with nulls when a caller has none: the engine then falls back on the indicator's direction and the
 # stated value, and assesses no benchmark.
-OPTIONAL = {"quote", "source_kind", "annual_value", "annual_value_high", "direction", "benchmark_region_code"}
+OPTIONAL = {"quote", "source_kind", "annual_value", "annual_value_high", "direction", "benchmark_region_code",
+            "flags", "note"}
 INDICATOR_TYPES = {"indicator_id": pl.String, "direction": pl.String, "kind": pl.String, "measure": pl.String}
 REGION_TYPES = {"region_code": pl.String, "level": pl.String, "parent_code": pl.String}
 
@@ -133,9 +138,15 @@ def prepare_targets(targets: pl.DataFrame, indicators: pl.DataFrame, year_now: i
     )
 
 
+def is_sub_region() -> pl.Expr:
+    """The register flags the target as one for part of its region (市区, 县(市), …)."""
+    return pl.col("flags").fill_null("").str.split(";").list.contains("sub_region")
+
+
 def _precheck(t: pl.DataFrame) -> pl.Expr:
     """Why a target cannot be assessed whatever the data say; null when it can."""
     needs_value = ~pl.col("target_kind").is_in(VALUELESS_KINDS)
+    scope = pl.col("note").str.extract(r"scope:\s*([^;,\s]+)").fill_null("a part the note does not name")
     return (
         pl.when(pl.col("region_code").is_null())
         .then(pl.lit("region unknown: the document does not name the region the target is about"))
@@ -146,6 +157,8 @@ def _precheck(t: pl.DataFrame) -> pl.Expr:
             & ~((pl.col("target_kind") == "per_year") & pl.col("plan_period_end").is_not_null())
         )
         .then(pl.lit("target year missing in the source"))
+        .when(is_sub_region())
+        .then(pl.format("a target for part of the region ({}): figures of the whole region do not measure it", scope))
         .otherwise(None)
     )
 

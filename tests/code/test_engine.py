@@ -425,9 +425,24 @@ def test_command_line_reports_bad_input(tree, capsys):
      "no_event_recorded"),
     (dict(value=98.8, target_year=2023), [], "past_due_no_figure"),
     (dict(value=98.8, target_year=2030), [obs(2024, 95)], "not_yet_due"),
+    (dict(target_kind="relative_to_benchmark", target_year=2023, benchmark_region_code=None), [],
+     "benchmark_not_a_region"),  # 不低于当地公务员平均工资: no region's series answers it
+    (dict(target_kind="relative_to_benchmark", target_year=2023, benchmark_region_code="450000"), [],
+     "past_due_no_figure"),
+    (dict(value=98, target_year=2023, flags="sub_region", note="scope: 市区"), [obs(2023, 99.1)], "sub_region"),
     (dict(value=3, target_year=None, target_kind="per_year", indicator_id="new_things", unit="所",
           plan_period_end=2023), [], "past_due_no_figure"),
 ])
 def test_every_unassessed_target_says_what_is_missing_first(fields, observations, expected):
     """The reader's first question, as a code: what the source lacks, else past due or not yet due."""
     assert one([target("T1", **fields)], observations)["unassessed_reason"] == expected
+
+
+def test_a_sub_region_target_is_not_assessed_on_the_whole_regions_figure():
+    """市区 ≥98% is not the city's figure: the city's 99.1 would wrongly read as achieved."""
+    got = one([target("T1", value=98, target_year=2023, flags="year_from_heading;sub_region",
+                      note="scope: 市区; from the plan's 2023 goals")], [obs(2023, 99.1)])
+    assert got["status"] == "insufficient_data" and got["actual_value"] is None
+    assert got["reason"] == "a target for part of the region (市区): figures of the whole region do not measure it"
+    whole = one([target("T1", value=98, target_year=2023, flags="year_from_heading")], [obs(2023, 99.1)])
+    assert whole["status"] == "achieved"

@@ -270,3 +270,22 @@ def test_heatmap_leaves_out_single_region_indicators_with_nothing_assessable(inp
     figures.setup()
     page = report.heatmap_svg(inputs)
     assert page.count("<svg") == 1 and f"{len(left_out)} further indicators" in page
+
+
+@pytest.mark.parametrize("code", ["benchmark_not_a_region", "sub_region"])
+def test_an_unassessed_reason_is_named_in_the_headline_and_the_summary(inputs, code):
+    """A benchmark such as 当地公务员工资, or a target for 市区 only, is not 'no figure found': it says why."""
+    import dataclasses
+    import html
+    import re
+
+    from analysis.vocabulary import UNASSESSED_REASONS
+
+    zh, en = {c: (z, e) for c, z, e in UNASSESSED_REASONS}[code]
+    first = inputs.assessments.filter(pl.col("unassessed_reason").is_not_null())["target_id"][0]
+    changed = dataclasses.replace(inputs, assessments=inputs.assessments.with_columns(
+        pl.when(pl.col("target_id") == first).then(pl.lit(code)).otherwise(pl.col("unassessed_reason"))
+        .alias("unassessed_reason")))
+    text = html.unescape(re.sub(r"<[^>]+>", "", report.headline(changed)))
+    assert f"{zh} 1 项" in text and f"{en}: 1" in text
+    assert html.escape(zh) in report.summary_html(changed)

@@ -31,7 +31,7 @@ def test_every_indicator_has_a_theme_and_a_definition_source():
     ("T001-017", "T004-018"),  # a basic-education plan's digital campuses vs 大中小学校
     ("T001-013", "T003-057"),  # all inclusive schools vs township central schools with 5 or more such pupils
     ("T003-078", "T000-027"),  # dropouts of 脱贫家庭 children vs all dropouts (清零)
-    ("T000-044", "T003-052"),  # 推进…建设 (no completion) vs a county that has its special-education school
+    ("T000-044", "T003-053"),  # 推进…建设 (no completion) vs every county having its special-education school
     # second pass: near-misses rejected
     ("T000-009", "T001-008"),  # a county certified (count) vs the share of counties certified
     ("T000-017", "T003-009"),  # 省级优质中职 vs 自治区示范性特色中职: two programmes
@@ -58,7 +58,7 @@ def test_known_lumps_stay_split(targets, apart):
     ("T000-026", "T003-058"),  # province-level model special-education schools (省级 = 自治区级)
     ("T000-039", "T002-010", "T004-019"),  # network access of schools of every level
     ("T000-027", "T002-004"),  # 控辍保学清零
-    ("T003-052", "T003-053"),  # a county has its special-education school
+    ("T000-044", "T003-052"),  # 推进/推动 a county's special-education school building (one phrase, one reading)
     ("T000-033", "T001-004"),  # 心理辅导室 = 心理咨询室 (003 writes 心理辅导室(咨询室))
 ])
 def test_one_concept_one_indicator(targets, together):

@@ -89,11 +89,13 @@ def test_one_treatment_per_recurring_phrase(rows):
 
 
 def test_a_county_s_special_education_school_is_one_commitment_everywhere(rows):
-    """推进大关县特殊教育学校建设 (000) and 推动那坡县建设特殊教育学校 (003): the same milestone, one indicator."""
+    """推进大关县特殊教育学校建设 (000) and 推动那坡县建设特殊教育学校 (003): the same milestone, one indicator, and
+    it is the building pushed on, not the stock of schools a completion would add to (as 推进在建…建设, T003-059)."""
     county_school = re.compile(r"推[进动][^,，。]{0,3}[县市][^,，。]{0,3}特殊教育学校")
     same = [r for r in rows.values() if county_school.search(r["quote"]) and r["target_kind"] == "milestone"]
     assert len({r["document_id"] for r in same}) > 1
     assert len({(r["indicator_id"], r["target_kind"]) for r in same}) == 1
+    assert {r["indicator_id"] for r in same} == {"special_education_school_construction_advanced"}
 
 
 def test_benchmarks_name_their_region(rows):

@@ -4,12 +4,13 @@ sub-region, quote). The curator reviews it, fixes what needs judgement and check
 
     edugap draft data/raw/policies/005_x.txt          # a recorded plan: region, period from its metadata
     edugap draft PLAN.txt --region 430300 --period 2023-2025 [--document-id 005-xyz] [--out FILE]
+    edugap draft PLAN.txt --region 430300             # a title naming 十四五: the period is 2021-2025
     edugap check FILE --text PLAN.txt --period 2023-2025
 
 Nothing is guessed: an indicator is filled only when a catalogue name or alias stands in the sentence
-and its unit fits; the year comes from the sentence, else the nearest heading that dates it (flag
-year_from_heading), else the plan's end (flag year_from_plan_end). How each field was found is said
-in ``note``, so the reviewer can judge it.
+and its unit fits; the year comes from the sentence (a year, or a five-year plan's last year: 到“十四五”末
+is 2025), else the nearest heading that dates it (flag year_from_heading), else the plan's end (flag
+year_from_plan_end). How each field was found is said in ``note``, so the reviewer can judge it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import click
 from .atomic import write_text_atomic
 from .candidates import MEASURE, NUMBER, Candidate, extract
 from .cli import step_command
+from .dates import five_year_plans
 from .errors import InputError
 from .numbers import chinese_to_number
 from .paths import interim_dir, relative
@@ -102,6 +104,14 @@ def parse_period(value: str) -> tuple[int, int]:
     return int(m.group(1)), int(m.group(2))
 
 
+def title_period(text: str) -> tuple[int, int] | None:
+    """The plan period its title states as one five-year plan (某市“十四五”教育发展规划 -> 2021, 2025); the
+    title is the first line with text. A plan that only cites one (依据十四五规划) is not dated by it."""
+    title = next((line for line in text.splitlines() if line.strip()), "")
+    plans = {(first, last) for first, last, _, _ in five_year_plans(title)}
+    return plans.pop() if len(plans) == 1 else None
+
+
 def target_prefix(document_id: str) -> str:
     """T<nnn>: the document's number, the first three digits of its id (999 when it has none)."""
     m = re.match(r"\d{3}", document_id)
@@ -148,14 +158,17 @@ def comparator(text: str, start: int, end: int, clause_start: int, ranged: bool)
 
 
 def target_year(text: str, sent_start: int, qty_start: int, sent_end: int) -> tuple[int, int, int] | None:
-    """(year, start, end) of the year phrase dating the number in its sentence; baselines (比2020年) skipped."""
-    found = [m for m in YEAR.finditer(text, sent_start, sent_end)
-             if not BASELINE_BEFORE.search(text[max(sent_start, m.start() - 1):m.start()])]
-    before = [m for m in found if m.end() <= qty_start]
+    """(year, start, end) of the year phrase dating the number in its sentence: a year (到2025年) or a
+    five-year plan, which dates it to its last year (到“十四五”末 -> 2025); baselines (比2020年) skipped."""
+    sentence = text[sent_start:sent_end]
+    phrases = [(int(m.group("year")), m.start(), m.end()) for m in YEAR.finditer(text, sent_start, sent_end)]
+    phrases += [(last, sent_start + start, sent_start + end) for _, last, start, end in five_year_plans(sentence)]
+    found = sorted((p for p in phrases if not BASELINE_BEFORE.search(text[max(sent_start, p[1] - 1):p[1]])),
+                   key=lambda p: p[1])
+    before = [p for p in found if p[2] <= qty_start]
     clause_end = _bounds(text, qty_start, qty_start, CLAUSE_END)[1]
-    after = [m for m in found if m.start() >= qty_start and m.end() <= clause_end]  # 达到92%(2025年)
-    chosen = before[-1] if before else (after[0] if after else None)
-    return (int(chosen.group("year")), chosen.start(), chosen.end()) if chosen else None
+    after = [p for p in found if p[1] >= qty_start and p[2] <= clause_end]  # 达到92%(2025年)
+    return before[-1] if before else (after[0] if after else None)
 
 
 def heading_year(text: str, sent_start: int) -> tuple[int, str] | None:
@@ -464,10 +477,12 @@ def plan_to_draft(text_file: str, region: str | None, period: str | None, docume
     path = Path(text_file)
     plan = recorded_plan(path)
     if plan is None:
-        missing = [name for name, given in (("--region", region), ("--period", period)) if not given]
+        text = read_plan_text(path, script)
+        titled = title_period(text)
+        missing = [name for name, given in (("--region", region), ("--period", period or titled)) if not given]
         if missing:
             raise InputError(str(path), f"not a recorded plan of data/raw/policies: give {' and '.join(missing)}")
-        plan = Plan(document_id or path.stem, read_plan_text(path, script), "", 0, 0)
+        plan = Plan(document_id or path.stem, text, "", *(titled or (0, 0)))
     start, end = parse_period(period) if period else (plan.period_start, plan.period_end)
     if not end:
         raise InputError(str(path), "its metadata gives no plan period: give --period START-END")
@@ -480,7 +495,8 @@ def plan_to_draft(text_file: str, region: str | None, period: str | None, docume
 @step_command("draft")
 @click.argument("text_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--region", help="GB/T 2260 code of the plan's region, e.g. 430300 (default: from its metadata)")
-@click.option("--period", help="the plan period START-END, e.g. 2024-2026 (default: from its metadata)")
+@click.option("--period", help="the plan period START-END, e.g. 2024-2026 (default: from its metadata, or "
+              "from a five-year plan its title names: 十四五 is 2021-2025)")
 @click.option("--document-id", "document_id", help="e.g. 005-changsha (default: its metadata, else the file name)")
 @click.option("--script", type=click.Choice(["simplified", "traditional"]), default="simplified", show_default=True,
               help="the text's script; traditional is converted to simplified first")

@@ -22,6 +22,7 @@ import click
 import polars as pl
 
 from .cli import step_command
+from .dates import five_year_plan_ends
 from .documents import Document, load_documents
 from .errors import InputError
 from .normalize import Normalized, load_normalized
@@ -171,7 +172,7 @@ def _check_quote(row: dict, document: Document, normalized: Normalized, indicato
             if row["year_quote"] not in normalized.text:
                 add("year_quote", "not found in the normalized text")
             year_text += " " + row["year_quote"]
-        if year not in years_in(year_text):
+        if year not in years_in(year_text) + five_year_plan_ends(year_text):
             if "year_from_plan_end" in flags:
                 if year != document.plan_period_end:
                     add("target_year", f"{year} flagged year_from_plan_end but the plan ends in {document.plan_period_end}")

@@ -207,3 +207,38 @@ def test_a_bare_achieve_inside_another_rows_quote_is_not_a_second_row():
     rows = rows_of("到2025年，中小学心理辅导室实现全覆盖。")
     assert [r["value_rule"] for r in rows] == ["全覆盖"]
     assert [r["target_kind"] for r in rows_of("2025年实现首批招生。")] == ["milestone"]
+
+
+def test_a_five_year_plan_in_the_sentence_dates_the_target_to_its_last_year(tmp_path):
+    """到“十四五”末 is 2025; the quote or year_quote proves it, and the register check accepts that proof."""
+    row = only("到“十四五”末，学前三年毛入园率达到92%。")
+    assert (row["target_year"], row["flags"]) == ("2025", "")
+    assert "十四五" in row["quote"] + row["year_quote"]
+    text = "某市教育行动计划\n“十三五”期间新建义务教育学校8所，“十四五”期间新建义务教育学校12所。\n"
+    rows = draft_rows(Plan("905-test", text, "430300", 2021, 2025), load_indicators())
+    assert [(r["value"], r["target_year"]) for r in rows] == [("8", "2020"), ("12", "2025")]
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    for number, r in enumerate(rows, start=2):
+        r["_row"] = number
+    assert check_register(rows, new_plan(rows, str(path), "2021-2025")) == []
+    rows[1]["target_year"] = "2024"
+    assert [p.column for p in check_register(rows, new_plan(rows, str(path), "2021-2025"))] == ["target_year"]
+
+
+def test_a_baseline_five_year_plan_does_not_date_the_target():
+    row = only("学前三年毛入园率比“十三五”末提高5个百分点。")
+    assert (row["target_year"], row["flags"]) == ("2025", "year_from_plan_end")
+
+
+def test_the_plan_period_comes_from_a_five_year_plan_in_the_title(tmp_path, capsys):
+    plan, out = tmp_path / "plan.txt", tmp_path / "draft.csv"
+    plan.write_text("某市“十四五”教育事业发展规划\n九年义务教育巩固率达到97%。\n", encoding="utf-8")
+    assert draft.main([str(plan), "--region", "430300", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert (rows[0]["target_year"], rows[0]["flags"]) == ("2025", "year_from_plan_end")
+    assert "--period 2021-2025" in capsys.readouterr().out
+    cited = tmp_path / "cited.txt"  # a plan that only cites the five-year plan is not dated by it
+    cited.write_text("某市教育三年行动计划\n依据“十四五”教育事业发展规划，制定本计划。\n", encoding="utf-8")
+    assert draft.main([str(cited), "--region", "430300", "--out", str(out)]) == 1
+    assert "give --period" in capsys.readouterr().err

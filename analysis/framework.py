@@ -22,6 +22,7 @@ class Comparability:
     shared_by_documents: list[str]  # indicator ids used by two or more plans
     targets: int
     targets_sharing: int  # targets whose indicator also serves a target of another region
+    targets_sharing_across_plans: int  # ... of another region in another plan (not two counties of one plan)
     single_target_indicators: int
 
 
@@ -34,13 +35,18 @@ def comparability(targets: list[dict], indicator_ids: list[str]) -> Comparabilit
     documents, places, counts = defaultdict(set), defaultdict(set), defaultdict(int)
     for row in targets:
         documents[row["indicator_id"]].add(row["document_id"])
-        places[row["indicator_id"]].add(_place(row))
+        places[row["indicator_id"]].add((row["document_id"], _place(row)))
         counts[row["indicator_id"]] += 1
-    sharing = sum(1 for row in targets if places[row["indicator_id"]] - {_place(row)})
+
+    def others(row: dict, across_plans: bool) -> bool:
+        return any(place != _place(row) and (document != row["document_id"] or not across_plans)
+                   for document, place in places[row["indicator_id"]])
+
     return Comparability(
         indicators=len(indicator_ids), used=len(documents),
         shared_by_documents=sorted(i for i, d in documents.items() if len(d) > 1),
-        targets=len(targets), targets_sharing=sharing,
+        targets=len(targets), targets_sharing=sum(others(row, False) for row in targets),
+        targets_sharing_across_plans=sum(others(row, True) for row in targets),
         single_target_indicators=sum(1 for n in counts.values() if n == 1))
 
 
@@ -62,7 +68,9 @@ def main() -> int:
     print(f"indicators: {measure.indicators} in the catalogue, {measure.used} used, "
           f"{len(measure.shared_by_documents)} used by two or more plans, "
           f"{measure.single_target_indicators} serve a single target")
-    print(f"targets: {measure.targets_sharing} of {measure.targets} share an indicator with another region")
+    print(f"targets: {measure.targets_sharing} of {measure.targets} share an indicator with another region, "
+          f"{measure.targets_sharing_across_plans} with a region of another plan")
+    print("the rule for sharing an indicator and the audit of near-shared ones: docs/indicator-framework.md")
     print("shared indicators: " + ", ".join(measure.shared_by_documents))
     documents = sorted({row["document_id"] for row in targets})
     table = themes_by_document(targets, {i: row["theme_id"] for i, row in indicators.items()})

@@ -189,11 +189,15 @@ def test_comparability_counts_shared_indicators_and_targets():
                {"document_id": "b", "region_code": "2", "indicator_id": "x"},
                {"document_id": "b", "region_code": "2", "indicator_id": "y"},
                {"document_id": "c", "region_code": "", "indicator_id": "y"},
-               {"document_id": "c", "region_code": "", "indicator_id": "z"}]
-    measure = comparability(targets, ["x", "y", "z", "unused"])
+               {"document_id": "c", "region_code": "", "indicator_id": "z"},
+               {"document_id": "d", "region_code": "31", "indicator_id": "w"},  # two counties of one plan
+               {"document_id": "d", "region_code": "32", "indicator_id": "w"}]
+    measure = comparability(targets, ["x", "y", "z", "w", "unused"])
     assert measure.shared_by_documents == ["x", "y"]
-    assert (measure.targets_sharing, measure.used, measure.single_target_indicators) == (4, 3, 1)
-    assert themes_by_document(targets, {"x": "t1", "y": "t1", "z": "t2"}) == {"t1": {"a": 1, "b": 2, "c": 1}, "t2": {"c": 1}}
+    assert (measure.targets_sharing, measure.targets_sharing_across_plans) == (6, 4)
+    assert (measure.used, measure.single_target_indicators) == (4, 1)
+    assert themes_by_document(targets, {"x": "t1", "y": "t1", "z": "t2", "w": "t2"}) == {
+        "t1": {"a": 1, "b": 2, "c": 1}, "t2": {"c": 1, "d": 2}}
 
 
 def test_every_period_of_the_vocabulary_has_its_phrase():

@@ -68,11 +68,11 @@ UNASSESSED_REASONS = [
     ("not_yet_due", "未到期，数据不足以判断进度", "not yet due; too few official figures to judge progress"),
     ("no_event_recorded", "里程碑：未见官方记录", "milestone: no official record of the event"),
     ("benchmark_not_a_region", "比较基准不是地区平均水平", "the benchmark is not a region's average (e.g. 当地公务员工资)"),
-    ("sub_region", "目标针对地区的一部分（如市区），无该部分数据",
-     "the target is for part of the region (市区, 县(市)…); figures of the whole region do not measure it"),
     ("no_year", "原文未给出年份", "the source gives no target year"),
     ("no_value", "原文缺少目标值", "the source lost the target value"),
     ("no_region", "原文未注明地区", "the plan names no region"),
+    ("sub_region", "目标针对地区的一部分（如市区），无该部分数据",
+     "the target is for part of the region (市区, 县(市)…); figures of the whole region do not measure it"),
 ]
 UNASSESSED_REASON_CODES = [code for code, _, _ in UNASSESSED_REASONS]
 

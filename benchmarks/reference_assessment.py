@@ -189,12 +189,12 @@ def unassessed_reason(t: Target, year_now: int) -> str:
     """What an unassessed target lacks first, else whether it is past due or not yet due."""
     if t.region is None:
         return "no_region"
+    if t.sub_region:
+        return "sub_region"
     if t.kind not in ("milestone", "relative_to_benchmark") and t.value is None:
         return "no_value"
     if t.year is None and t.kind != "per_year":
         return "no_year"
-    if t.sub_region:
-        return "sub_region"
     if t.kind == "milestone":
         return "no_event_recorded"
     if t.kind == "relative_to_benchmark" and t.benchmark is None:
@@ -206,12 +206,12 @@ def unassessed_reason(t: Target, year_now: int) -> str:
 def why_not_assessable(t: Target) -> str | None:
     if t.region is None:
         return "region unknown: the document does not name the region the target is about"
+    if t.sub_region:
+        return f"a target for part of the region ({t.scope}): figures of the whole region do not measure it"
     if t.kind not in ("milestone", "relative_to_benchmark") and t.value is None:
         return "target value missing in the source"
     if t.year is None and not (t.kind == "per_year" and t.end is not None):
         return "target year missing in the source"
-    if t.sub_region:
-        return f"a target for part of the region ({t.scope}): figures of the whole region do not measure it"
     return None
 
 

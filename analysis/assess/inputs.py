@@ -150,6 +150,8 @@ def _precheck(t: pl.DataFrame) -> pl.Expr:
     return (
         pl.when(pl.col("region_code").is_null())
         .then(pl.lit("region unknown: the document does not name the region the target is about"))
+        .when(is_sub_region())
+        .then(pl.format("a target for part of the region ({}): figures of the whole region do not measure it", scope))
         .when(needs_value & pl.col("value").is_null())
         .then(pl.lit("target value missing in the source"))
         .when(
@@ -157,8 +159,6 @@ def _precheck(t: pl.DataFrame) -> pl.Expr:
             & ~((pl.col("target_kind") == "per_year") & pl.col("plan_period_end").is_not_null())
         )
         .then(pl.lit("target year missing in the source"))
-        .when(is_sub_region())
-        .then(pl.format("a target for part of the region ({}): figures of the whole region do not measure it", scope))
         .otherwise(None)
     )
 

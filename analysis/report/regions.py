@@ -86,6 +86,9 @@ def region_charts(inputs: Inputs, code) -> list[str]:
     frame = inputs.assessments.filter(
         pl.col("region_code").is_null() if code is None else pl.col("region_code") == code
     )
+    # A target for part of the region (市区 ≥98%) is not drawn against the whole region's series: the
+    # chart would make the comparison the assessment refuses. Its table row says why.
+    frame = frame.filter(pl.col("unassessed_reason").fill_null("") != "sub_region")
     charts = []
     for indicator in sorted({i for i in frame["indicator_id"].to_list() if not missing(i)}):
         rows = (

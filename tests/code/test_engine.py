@@ -430,6 +430,7 @@ def test_command_line_reports_bad_input(tree, capsys):
     (dict(target_kind="relative_to_benchmark", target_year=2023, benchmark_region_code="450000"), [],
      "past_due_no_figure"),
     (dict(value=98, target_year=2023, flags="sub_region", note="scope: 市区"), [obs(2023, 99.1)], "sub_region"),
+    (dict(value=98, target_year=None, flags="year_missing;sub_region", note="scope: 县(市)"), [], "sub_region"),
     (dict(value=3, target_year=None, target_kind="per_year", indicator_id="new_things", unit="所",
           plan_period_end=2023), [], "past_due_no_figure"),
 ])

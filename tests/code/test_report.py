@@ -111,6 +111,17 @@ def test_region_charts_draw_level_targets_only(inputs):
     assert all("<svg" in c for c in charts)
 
 
+def test_a_sub_region_target_is_not_drawn_against_the_whole_regions_series(inputs):
+    """市区 ≥98% beside the city's series would make the comparison the assessment refuses."""
+    import dataclasses
+
+    figures.setup()
+    changed = dataclasses.replace(inputs, assessments=inputs.assessments.with_columns(
+        pl.when(pl.col("target_id") == "T000-001").then(pl.lit("sub_region")).otherwise(pl.col("unassessed_reason"))
+        .alias("unassessed_reason")))
+    assert len(report.region_charts(changed, "530600")) == 1
+
+
 def test_a_missing_input_is_named(tmp_path, monkeypatch):
     for item in FIXTURE.iterdir():
         if item.name != "validation_summary.json":

@@ -40,7 +40,7 @@ TARGET_FIELDS = ["region_code", "indicator_id", "target_kind", "comparator", "va
 FIGURE_FIELDS = ["indicator_id", "value", "unit", "usable", "unusable_reason", "set_aside_by"]
 ASSESSMENT_FIELDS = ["status", "method", "actual_value", "actual_year", "actual_source_id", "gap"]
 CONFLICT_FIELDS = ["value", "source_that_stands", "sources_set_aside", "values_set_aside", "reviewed_on"]
-CONTEXT_KEY = ["target_id", "context_region_code", "indicator_id", "year", "source_id"]
+CONTEXT_KEY = ["region_code", "indicator_id", "year", "source_id"]
 
 
 @dataclass
@@ -161,17 +161,24 @@ def assessments_section(old: pl.DataFrame, new: pl.DataFrame, target_changes: di
 
 
 def context_section(old: pl.DataFrame, new: pl.DataFrame) -> list[str]:
-    """Context rows (parent regions' figures beside a target) added or removed, grouped per target."""
-    before, after = set(_rows(old, CONTEXT_KEY)), set(_rows(new, CONTEXT_KEY))
-    new_rows = _rows(new, CONTEXT_KEY)
-    old_rows = _rows(old, CONTEXT_KEY)
+    """Context figures (a parent region's series, stored once) added or removed, in key order."""
+    before, after = _rows(_context_figures(old), CONTEXT_KEY), _rows(_context_figures(new), CONTEXT_KEY)
     lines = []
-    for sign, keys, rows in (("+", after - before, new_rows), ("-", before - after, old_rows)):
-        for key in sorted(keys):
+    for sign, keys, rows in (("+", after.keys() - before.keys(), after), ("-", before.keys() - after.keys(), before)):
+        for key in keys:
             row = rows[key]
-            lines.append(f"{sign} {row['target_id']}: {row['context_region_code']} {row['indicator_id']} "
-                         f"{row['year']} = {row['value']} {row['unit']} [source {row['source_id']}]")
-    return sorted(lines, key=lambda line: (line.split(":")[0][2:], line[0]))
+            lines.append((key, sign, f"{sign} {row['region_code']} {row['indicator_id']} {row['year']} = "
+                                     f"{row['value']} {row['unit']} [source {row['source_id']}]"))
+    return [line for _, _, line in sorted(lines, key=lambda item: (tuple(v or "" for v in item[0]), item[1]))]
+
+
+def _context_figures(frame: pl.DataFrame) -> pl.DataFrame:
+    """The context table in its current shape (each series once). Snapshots from before 2026-11 repeated the
+    series per target (target_id, context_region_code, context_level): those are reduced to the same shape."""
+    if "target_id" not in frame.columns:
+        return frame
+    return (frame.rename({"context_region_code": "region_code", "context_level": "level"}).drop("target_id")
+            .unique(maintain_order=True))
 
 
 def _package(directory: Path) -> dict:
@@ -198,7 +205,7 @@ def compare(old_dir: Path, new_dir: Path, old_name: str = "OLD", new_name: str =
     diff.sections["Assessments whose status, actual or gap changed"] = assessments_section(
         tables["old"]["assessments"], tables["new"]["assessments"], target_changes,
         _figure_changes_by_series(tables["old"]["observations"], tables["new"]["observations"]))
-    diff.sections["Context rows added or removed"] = context_section(tables["old"]["context"],
+    diff.sections["Context figures added or removed"] = context_section(tables["old"]["context"],
                                                                      tables["new"]["context"])
     return diff
 

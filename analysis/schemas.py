@@ -116,9 +116,14 @@ TABLES = {t.name: t for t in [
           _cols(("region_code", S), ("indicator_id", S), ("unit", S), ("year", INT), ("value", F),
                 ("source_id", S, "the source that stands for this point"), ("note", S)),
           ("region_code", "indicator_id", "unit", "year")),
-    Table("context", "Parent regions' figures shown beside a target as labelled context; never a region's actual.",
-          _cols(("target_id", S), ("context_region_code", S), ("context_level", S), ("indicator_id", S),
-                ("year", INT), ("value", F), ("unit", S), ("source_id", S))),
+    Table("context", "Parent regions' figures shown beside a target as labelled context, never a region's actual: "
+          "each (region, indicator) series once, for every region that is a parent of a target's region and the "
+          "target's indicator. A target's context = the rows of its indicator whose region is one of its region's "
+          "parents (regions.csv parent_code, walked to the top; analysis.assess.context_of).",
+          _cols(("region_code", S, "the parent region (province, national, …) whose figure this is"),
+                ("level", S, "that region's level in regions.csv"), ("indicator_id", S),
+                ("year", INT), ("value", F), ("unit", S), ("source_id", S)),
+          ("region_code", "indicator_id", "year", "source_id")),
     Table("summary", "Per region and ALL: targets, assessable, counts by status, 达标率 (achieved ÷ assessable), "
           "coverage (assessable ÷ targets). An empty region_code groups the targets of a plan that names no region; "
           "ALL is the total.",

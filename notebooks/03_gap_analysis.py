@@ -8,6 +8,8 @@
 # %%
 import polars as pl
 
+from analysis.assess import context_of
+from analysis.reference import load_regions
 from analysis.tables import read_table
 
 assessments = read_table("assessments")
@@ -39,8 +41,15 @@ assessments.filter(pl.col("status") != "insufficient_data").select(
 
 # %% [markdown]
 # ## Context series (never a region's actual) / 背景数据（不作为实际值）
+# Each parent region's series is stored once; the targets it stands beside are those of the indicator in
+# the regions below it (`context_of` walks each target's region up through `parent_code`).
 
 # %%
-context.group_by("context_region_code", "context_level", "indicator_id").agg(
-    targets=pl.col("target_id").n_unique(), years=pl.col("year").unique().sort().cast(pl.String).str.join(", ")
-).sort("context_region_code", "context_level", "indicator_id")
+beside = context_of(assessments, context, pl.DataFrame(list(load_regions().values())))
+context.group_by("region_code", "level", "indicator_id").agg(
+    years=pl.col("year").unique().sort().cast(pl.String).str.join(", ")
+).join(
+    beside.group_by(pl.col("context_region_code").alias("region_code"), "indicator_id").agg(
+        targets=pl.col("target_id").n_unique()),
+    on=["region_code", "indicator_id"], how="left",
+).sort("region_code", "level", "indicator_id")

@@ -11,6 +11,7 @@ region_code = "451000"
 # %%
 import polars as pl
 
+from analysis.assess import context_of
 from analysis.reference import load_regions
 from analysis.tables import read_table
 
@@ -18,8 +19,7 @@ region = load_regions()[region_code]
 assessments = read_table("assessments").filter(pl.col("region_code") == region_code)
 targets = read_table("targets").select("target_id", "quote")
 observations = read_table("observations").filter(pl.col("region_code") == region_code)
-context = read_table("context").filter(
-    pl.col("target_id").is_in(assessments["target_id"].implode()))
+context = context_of(assessments, read_table("context"), pl.DataFrame(list(load_regions().values())))
 pl.Config.set_tbl_rows(100).set_fmt_str_lengths(60).set_tbl_width_chars(160)
 print(f"{region['name_zh']} / {region['name_en']} ({region_code}): {assessments.height} targets")
 

@@ -32,7 +32,13 @@ def assessment(tid: str, status: str, actual: str = "", source: str = "", gap: s
                 actual_value=actual, actual_year="2024" if actual else "", actual_source_id=source, gap=gap)
 
 
-def context(tid: str, source: str, value: str) -> dict:
+def context(source: str, value: str) -> dict:
+    return dict(region_code=NAT, level="national", indicator_id=RATE, year="2023", value=value, unit="%",
+                source_id=source)
+
+
+def context_per_target(tid: str, source: str, value: str) -> dict:
+    """A context row as snapshots before 2026-11 wrote it: the series repeated for each target."""
     return dict(target_id=tid, context_region_code=NAT, context_level="national", indicator_id=RATE, year="2023",
                 value=value, unit="%", source_id=source)
 
@@ -54,7 +60,7 @@ def snapshots(tmp_path):
                 targets=[target("T1"), target("T2", value="90")],
                 assessments=[assessment("T1", "insufficient_data"), assessment("T2", "limited_progress", "80",
                                                                                 "city-a", "-10")],
-                context=[context("T1", "compiled", "92.8")])
+                context=[context("compiled", "92.8")])
     new = write(tmp_path / "new", "2026.12.0",
                 observations=[figure("compiled", NAT, "2023", "92.8", "false", "set_aside", f"{NAT}:{RATE}:2023"),
                               figure("official", NAT, "2023", "91.8"), figure("city-a", CITY, "2024", "80"),
@@ -66,7 +72,7 @@ def snapshots(tmp_path):
                 targets=[target("T1", value="95"), target("T2", value="90"), target("T3")],
                 assessments=[assessment("T1", "insufficient_data"), assessment("T2", "achieved", "93", "city-b", "3"),
                              assessment("T3", "achieved", "93", "city-b", "1")],
-                context=[context("T1", "official", "91.8")])
+                context=[context("official", "91.8")])
     return old, new
 
 
@@ -86,8 +92,8 @@ def test_every_kind_of_change_is_listed_with_its_source(tmp_path):
     assert conflicts == [f"+ {NAT}:{RATE}:2023: 91.8 from official stands; set aside compiled (92.8), reviewed by "
                          "maintainers on 2026-11-25"]
     assert targets == ["~ T1: value 92 → 95", f"+ T3 {CITY} {RATE} >= 92 % by 2025"]
-    assert context == [f"+ T1: {NAT} {RATE} 2023 = 91.8 % [source official]",
-                       f"- T1: {NAT} {RATE} 2023 = 92.8 % [source compiled]"]
+    assert context == [f"- {NAT} {RATE} 2023 = 92.8 % [source compiled]",
+                       f"+ {NAT} {RATE} 2023 = 91.8 % [source official]"]
     assert assessments == [
         f"~ T2 ({CITY} {RATE}): status limited_progress → achieved; actual_value 80 → 93; actual_source_id city-a → "
         "city-b; gap -10 → 3",
@@ -132,3 +138,12 @@ def test_a_side_that_is_nothing_known_is_an_error(tmp_path, capsys):
     assert diff.main([str(old), "no-such-revision-xyz"]) == 1
     assert "no-such-revision-xyz: is neither a processed directory, a release archive nor a git revision" in \
         capsys.readouterr().err
+
+
+def test_context_of_a_snapshot_that_repeated_it_per_target_compares_as_each_series_once(tmp_path):
+    """Older snapshots wrote the context once per target; the same figures stored once are no change."""
+    old = write(tmp_path / "old", context=[context_per_target("T1", "compiled", "92.8"),
+                                           context_per_target("T2", "compiled", "92.8")])
+    new = write(tmp_path / "new", context=[context("compiled", "92.8"), context("official", "91.8")])
+    assert diff.context_section(diff.read_table(old, "context"), diff.read_table(new, "context")) == [
+        f"+ {NAT} {RATE} 2023 = 91.8 % [source official]"]

@@ -13,7 +13,8 @@ Conventions (official SDG monitoring, adapted; thresholds in params.yaml):
 * ``gap`` is signed so that positive means better than target; ``attainment`` is actual ÷ target
   (target ÷ actual where lower is better). Too little data gives ``insufficient_data`` with the reason.
 * Only observations of the target's own region and indicator (``usable`` rows) are actuals; parent
-  regions' figures go to the context table, labelled, and never into an assessment.
+  regions' figures go to the context table (each parent series once; a target's context is derived from
+  its region's parents by ``context_of``), labelled, and never into an assessment.
 
 Target kinds: ``increment`` of a stock indicator = latest − baseline count (stated, else the observation of
 ``plan_period_start - 1``); of a flow indicator (``measure`` = flow in indicators.csv: the figure already
@@ -37,6 +38,7 @@ and ``step`` (the command: read, assess, write).
 
 from __future__ import annotations
 
+from .context import context_of
 from .engine import assess, assess_context, assess_tables, assess_targets
 from .rules import ASSESSMENT_COLUMNS
 from .series import actual_series, ancestors
@@ -49,4 +51,5 @@ __all__ = [
     "assess_context",
     "assess_tables",
     "assess_targets",
+    "context_of",
 ]

@@ -23,8 +23,9 @@ def assess(targets, observations, indicators, regions, params: dict) -> tuple[pl
 
 def assess_tables(targets, observations, indicators, regions, params: dict) -> dict[str, pl.DataFrame]:
     """The assessment's three tables: ``assessments`` (one row per target, with ``caveat``: the notes of the
-    observations used, e.g. "source does not say whether all are public (公办)"), ``context`` (parent regions'
-    figures) and ``actuals`` (the series the assessment chose its points from; charts draw exactly these)."""
+    observations used, e.g. "source does not say whether all are public (公办)"), ``context`` (the parent
+    regions' series the targets sit under, each once) and ``actuals`` (the series the assessment chose its
+    points from; charts draw exactly these)."""
     t, observations, regions = _prepared_inputs(targets, observations, indicators, regions, params)
     series = chosen_series(t, observations)
     return {
@@ -41,7 +42,7 @@ def assess_targets(targets, observations, indicators, regions, params: dict) -> 
 
 
 def assess_context(targets, observations, indicators, regions, params: dict) -> pl.DataFrame:
-    """The labelled context table alone (parent regions' figures beside each target)."""
+    """The labelled context table alone (each parent region's series once, see ``context``)."""
     t, observations, regions = _prepared_inputs(targets, observations, indicators, regions, params)
     return context_table(t, observations, regions)
 
@@ -67,6 +68,19 @@ def actuals_table(series: pl.DataFrame) -> pl.DataFrame:
 def _assessments(
     t: pl.DataFrame, series: pl.DataFrame, observations: pl.DataFrame, regions: pl.DataFrame, params: dict
 ) -> pl.DataFrame:
+    assessments = _by_kind(t, series, regions, params)
+    # No gap or attainment where the status is insufficient data: a number there would read as a verdict.
+    blank = pl.col("status") == INSUFFICIENT
+    assessments = assessments.with_columns(
+        pl.when(~blank).then(pl.col(c)).alias(c) for c in ("gap", "attainment", "progress_ratio")
+    )
+    assessments = with_unassessed_reason(assessments, t)
+    return _annotate(assessments, observations, context_counts(t, observations, regions))
+
+
+def _by_kind(t: pl.DataFrame, series: pl.DataFrame, regions: pl.DataFrame, params: dict) -> pl.DataFrame:
+    """Every target assessed by its kind's rules, in target_id order (its frames are freed on return: at a
+    million targets each is hundreds of MB)."""
     any_unit_kinds = pl.col("target_kind").is_in(ANY_UNIT_KINDS)
     by_year = series.select("series_id", "year", "_row_in_series").sort("year")
     # Relative changes and milestones take the series in any unit: one figure per region, indicator and year.
@@ -80,9 +94,9 @@ def _assessments(
     )
 
     kind = pl.col("target_kind")
-    ok = t.filter(pl.col("_not_assessable").is_null())
+    ok = pl.col("_not_assessable").is_null()
     parts = [
-        t.filter(pl.col("_not_assessable").is_not_null()).select(
+        t.filter(~ok).select(
             *_base_columns(),
             pl.lit(INSUFFICIENT).alias("status"),
             pl.lit("none").alias("method"),
@@ -91,21 +105,26 @@ def _assessments(
             pl.col("_not_assessable").alias("reason"),
         ),
         _assess_levels(
-            ok.filter((kind == "level") | ((kind == "increment") & ~pl.col("flow"))), series, by_year, params
+            t.filter(ok & ((kind == "level") | ((kind == "increment") & ~pl.col("flow")))), series, by_year, params
         ),
-        _assess_flows(ok.filter((kind == "per_year") | ((kind == "increment") & pl.col("flow"))), series),
-        _assess_relative_changes(ok.filter(kind == "relative_change"), any_unit),
-        _assess_milestones(ok.filter(kind == "milestone"), any_unit),
-        _assess_benchmarks(ok.filter(kind == "relative_to_benchmark"), series, regions),
+        _assess_flows(t.filter(ok & ((kind == "per_year") | ((kind == "increment") & pl.col("flow")))), series),
+        _assess_relative_changes(t.filter(ok & (kind == "relative_change")), any_unit),
+        _assess_milestones(t.filter(ok & (kind == "milestone")), any_unit),
+        _assess_benchmarks(t.filter(ok & (kind == "relative_to_benchmark")), series, regions),
     ]
-    assessments = pl.concat([_out(p) for p in parts]).sort("target_id")
-    # No gap or attainment where the status is insufficient data: a number there would read as a verdict.
-    blank = pl.col("status") == INSUFFICIENT
-    assessments = assessments.with_columns(
-        pl.when(~blank).then(pl.col(c)).alias(c) for c in ("gap", "attainment", "progress_ratio")
-    )
-    assessments = with_unassessed_reason(assessments, t)
-    return _annotate(assessments, observations, context_counts(t, observations, regions))
+    assessments = pl.concat([_out(p) for p in parts])
+    del parts
+    return _reordered(assessments, assessments["target_id"].arg_sort())
+
+
+def _reordered(frame: pl.DataFrame, order: pl.Series) -> pl.DataFrame:
+    """``frame``'s rows in ``order``, one column at a time: a frame-wide sort would hold two full copies of
+    a million assessments at once; this holds one plus a column."""
+    columns = frame.get_columns()
+    del frame
+    for i, column in enumerate(columns):
+        columns[i] = column.gather(order)
+    return pl.DataFrame(columns)
 
 
 def with_unassessed_reason(assessments: pl.DataFrame, t: pl.DataFrame) -> pl.DataFrame:
@@ -139,16 +158,17 @@ def with_unassessed_reason(assessments: pl.DataFrame, t: pl.DataFrame) -> pl.Dat
         .then(pl.lit("past_due_no_figure"))
         .otherwise(pl.lit("not_yet_due"))
     )
-    return (
-        assessments.join(due, on="target_id", how="left", maintain_order="left")
-        .with_columns(reason.alias("unassessed_reason"))
-        .drop("_passed", "_no_bench", "_sub_region")
+    found = (
+        assessments.select("target_id", "region_code", "target_kind", "target_value", "target_year", "status")
+        .join(due, on="target_id", how="left", maintain_order="left")
+        .select(reason.alias("unassessed_reason"))
     )
+    return assessments.with_columns(found["unassessed_reason"])
 
 
 def _annotate(assessments: pl.DataFrame, observations: pl.DataFrame, ctx: pl.DataFrame) -> pl.DataFrame:
     """Tell a reader of an insufficient-data row what else exists: figures without a usable year, context.
-    ``ctx``: (target_id, _context) = how many context figures the target has."""
+    ``ctx``: (region_code, indicator_id, _context) = how many context figures a target there has."""
     unusable = (
         observations.filter(~pl.col("usable").fill_null(False) & pl.col("indicator_id").is_not_null())
         .group_by("region_code", "indicator_id")
@@ -176,9 +196,11 @@ def _annotate(assessments: pl.DataFrame, observations: pl.DataFrame, ctx: pl.Dat
         )
         .otherwise(pl.lit(""))
     )
-    return (
-        assessments.join(unusable, on=["region_code", "indicator_id"], how="left", maintain_order="left")
-        .join(ctx, on="target_id", how="left", maintain_order="left")
-        .with_columns(pl.concat_str([pl.col("reason"), extra_unusable, extra_context]).alias("reason"))
-        .select(ASSESSMENT_COLUMNS)
+    # Only the columns the sentence needs are joined; the new reason then replaces the old one in place.
+    reason = (
+        assessments.select("region_code", "indicator_id", "status", "reason")
+        .join(unusable, on=["region_code", "indicator_id"], how="left", maintain_order="left")
+        .join(ctx, on=["region_code", "indicator_id"], how="left", maintain_order="left")
+        .select(pl.concat_str([pl.col("reason"), extra_unusable, extra_context]).alias("reason"))
     )
+    return assessments.with_columns(reason["reason"]).select(ASSESSMENT_COLUMNS)

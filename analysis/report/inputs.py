@@ -86,3 +86,9 @@ def load_inputs(directory: Path | None = None) -> Inputs:
         params=params,
         directory=directory,
     )
+
+
+def regions_frame(inputs: Inputs) -> pl.DataFrame:
+    """The regions catalogue as a frame (region_code, level, parent_code): what links a target to its context."""
+    rows = [{k: r.get(k) or None for k in ("region_code", "level", "parent_code")} for r in inputs.regions.values()]
+    return pl.DataFrame(rows, schema={"region_code": pl.String, "level": pl.String, "parent_code": pl.String})

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import polars as pl
 
+from ..assess.context import context_of
 from ..vocabulary import CHARTED_KINDS, UNASSESSED_REASONS
 from .answer import plan_regions
-from .inputs import Inputs
+from .inputs import Inputs, regions_frame
 from .markup import (
     MISSING,
     esc,
@@ -108,10 +109,10 @@ def region_charts(inputs: Inputs, code) -> list[str]:
         )
         actual = sorted((int(year), value, source) for year, value, source in
                         series.select("year", "value", "source_id").iter_rows())
-        ids = [r["target_id"] for r in rows]
-        ctx = inputs.context.filter(
-            pl.col("target_id").is_in(ids) & pl.col("year").is_not_null() & pl.col("value").is_not_null()
-        )
+        these = pl.DataFrame([{k: r[k] for k in ("target_id", "region_code", "indicator_id")} for r in rows],
+                             schema={"target_id": pl.String, "region_code": pl.String, "indicator_id": pl.String})
+        ctx = context_of(these, inputs.context, regions_frame(inputs))
+        ctx = ctx.filter(pl.col("year").is_not_null() & pl.col("value").is_not_null())
         context = []
         for ctx_code in sorted(set(ctx["context_region_code"].to_list())):
             points = sorted(

@@ -217,10 +217,29 @@ def test_parent_regions_are_context_only():
     assert city["status"] == "insufficient_data" and city["actual_value"] is None
     assert "context only: 3 figure(s)" in city["reason"]
     assert context.columns == table("context").names
-    rows = context.filter(pl.col("target_id") == "T1").select("context_region_code", "context_level", "year").rows()
+    linked = engine.context_of(pl.DataFrame(targets), context, REGIONS)
+    rows = linked.filter(pl.col("target_id") == "T1").select("context_region_code", "context_level", "year").rows()
     assert rows == [("100000", "national", 2023), ("450000", "province", 2021), ("450000", "province", 2023)]
-    county = context.filter(pl.col("target_id") == "T2")["context_level"].unique().sort().to_list()
+    county = linked.filter(pl.col("target_id") == "T2")["context_level"].unique().sort().to_list()
     assert county == ["national", "province"]  # the city has no figure of its own: nothing from it
+
+
+def test_context_holds_each_parent_series_once_however_many_targets_sit_under_it():
+    """Ten targets of one city and indicator, two of a county below it: each parent figure is one row."""
+    targets = [target(f"T{i}", value=98.8, target_year=2023) for i in range(10)]
+    targets += [target(f"C{i}", region_code="451002", value=98.8, target_year=2023) for i in range(2)]
+    observations = [obs(2021, 92.3, region="450000"), obs(2023, 93.0, region="450000"),
+                    obs(2023, 95.0, region="451000"), obs(2023, 91.1, region="100000", kind="compiled-dataset"),
+                    obs(2023, 50.0, region="450000", indicator="count", unit="所"),  # no target has this indicator
+                    obs(2023, 80.0, region="451002")]  # a county: no target sits below it
+    _, context = run(targets, observations)
+    assert context.select("region_code", "level", "year", "value").rows() == [
+        ("100000", "national", 2023, 91.1), ("450000", "province", 2021, 92.3), ("450000", "province", 2023, 93.0),
+        ("451000", "prefecture", 2023, 95.0)]
+    linked = engine.context_of(pl.DataFrame(targets), context, REGIONS)
+    per_target = linked.group_by("target_id").agg(pl.col("context_region_code").unique().sort())
+    assert dict(per_target.rows()) == {**{f"T{i}": ["100000", "450000"] for i in range(10)},
+                                       **{f"C{i}": ["100000", "450000", "451000"] for i in range(2)}}
 
 
 # ---------------------------------------------------------------- increments, per-year, relative, milestones

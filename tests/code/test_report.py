@@ -122,6 +122,17 @@ def test_a_sub_region_target_is_not_drawn_against_the_whole_regions_series(input
     assert len(report.region_charts(changed, "530600")) == 1
 
 
+def test_a_chart_draws_the_context_of_its_regions_parents(inputs):
+    """The context table holds each parent series once; the chart of 530600 (昭通) finds 云南 (530000) by
+    walking parent_code, and cites its publisher as context (the national row has no value: not drawn)."""
+    figures.setup()
+    sources = {r["source_id"]: r["publisher"] for r in inputs.sources.iter_rows(named=True)}
+    charts = [c for c in report.region_charts(inputs, "530600") if "背景 context:" in c]
+    assert len(charts) == 1
+    cited = charts[0].split("背景 context:")[1]
+    assert report.esc(sources["S-SYN-1"]) in cited and report.esc(sources["S-SYN-3"]) not in cited
+
+
 def test_a_missing_input_is_named(tmp_path, monkeypatch):
     for item in FIXTURE.iterdir():
         if item.name != "validation_summary.json":

@@ -11,6 +11,7 @@ import json
 import polars as pl
 import pytest
 
+from analysis.assess import context_of
 from analysis.schemas import TABLES
 from analysis.tables import read_table
 from analysis.vocabulary import COMPARATOR, INSUFFICIENT, STATUS_CODES, UNASSESSED_REASON_CODES
@@ -88,16 +89,31 @@ def test_the_notes_of_the_figure_used_travel_with_the_verdict(tables):
             assert note in (row["caveat"] or ""), row["target_id"]
 
 
-def test_context_is_parent_regions_only_and_never_an_actual(tables):
+def test_context_is_every_usable_figure_of_a_parent_region_once(tables):
+    """Derived from the raw regions catalogue, the register and the usable figures: the context holds exactly
+    the usable figures of (parent region, indicator) pairs some target sits under, each once."""
     regions = {r["region_code"]: r["parent_code"] for r in raw_rows("reference/regions.csv")}
 
     def ancestors(code):
         while code := regions.get(code):
             yield code
 
-    own = dict(zip(tables["assessments"]["target_id"], tables["assessments"]["region_code"], strict=True))
-    for row in tables["context"].iter_rows(named=True):
-        assert row["context_region_code"] in set(ancestors(own[row["target_id"]])), row
+    wanted = {(parent, row["indicator_id"]) for row in tables["targets"].iter_rows(named=True)
+              if row["region_code"] for parent in ancestors(row["region_code"])}
+    key = ["region_code", "indicator_id", "year", "source_id"]
+    expected = sorted(r for r in tables["observations"].filter(pl.col("usable") & pl.col("year").is_not_null()
+                                                               & pl.col("value").is_not_null())
+                      .select(*key, "value", "unit").rows() if (r[0], r[1]) in wanted)
+    context = tables["context"]
+    assert sorted(context.select(*key, "value", "unit").rows()) == expected
+    assert context.select(key).is_duplicated().sum() == 0, "each figure once, not once per target"
+    linked = context_of(tables["targets"], context, pl.DataFrame(raw_rows("reference/regions.csv")).with_columns(
+        pl.when(pl.col("parent_code") != "").then(pl.col("parent_code")).alias("parent_code")))
+    targets = {r["target_id"]: r for r in tables["targets"].iter_rows(named=True)}
+    for row in linked.iter_rows(named=True):
+        target = targets[row["target_id"]]
+        assert row["context_region_code"] in set(ancestors(target["region_code"])), row
+        assert row["indicator_id"] == target["indicator_id"], row
 
 
 def test_actuals_hold_one_usable_point_per_series_and_year(tables):

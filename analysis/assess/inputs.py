@@ -35,7 +35,6 @@ TARGET_TYPES = {
     "baseline_year": pl.Int64,
     "plan_period_start": pl.Int64,
     "plan_period_end": pl.Int64,
-    "quote": pl.String,
     # The register's readings of the quote (issue 12): a recurring target's value per calendar year, the way
     # the target wants its indicator to move, and the region whose average is its benchmark.
     "annual_value": pl.Float64,
@@ -60,8 +59,7 @@ OBSERVATION_TYPES = {
 }
 # Filled with nulls when a caller has none: the engine then falls back on the indicator's direction and the
 # stated value, and assesses no benchmark.
-OPTIONAL = {"quote", "source_kind", "annual_value", "annual_value_high", "direction", "benchmark_region_code",
-            "flags", "note"}
+OPTIONAL = {"source_kind", "annual_value", "annual_value_high", "direction", "benchmark_region_code", "flags", "note"}
 INDICATOR_TYPES = {"indicator_id": pl.String, "direction": pl.String, "kind": pl.String, "measure": pl.String}
 REGION_TYPES = {"region_code": pl.String, "level": pl.String, "parent_code": pl.String}
 
@@ -91,7 +89,7 @@ def _check_values(frame: pl.DataFrame, column: str, allowed: list[str], name: st
         raise InputError(name, f"'{first[column]}' is not one of {allowed}", row=first["i"] + 2, column=column)
 
 
-def prepare_targets(targets: pl.DataFrame, indicators: pl.DataFrame, year_now: int) -> pl.DataFrame:
+def prepare_targets(targets: pl.LazyFrame, indicators: pl.LazyFrame, year_now: int) -> pl.LazyFrame:
     """Targets with their indicator's direction and the signs the comparisons need.
 
     ``d``: +1 when more is better, -1 when less is better: the target's own direction (下降10% is a decrease)
@@ -184,8 +182,11 @@ def _prepared_inputs(targets, observations, indicators, regions, params: dict):
         )
 
     year_now = as_of_year(params)
+    # Lazily, so the join, sort and new columns make one frame rather than a copy each (a million targets),
+    # keeping only what the rules read.
     t = (
-        prepare_targets(targets, indicators, year_now)
+        prepare_targets(targets.lazy(), indicators.lazy(), year_now)
+        .drop("target_direction", "direction", "indicator_kind", "measure", "annual_value", "annual_value_high")
         .sort("target_id")
         .with_row_index("_target_order")
         .with_columns(  # the benchmark region is a register column, proven by the quote (analysis.register)
@@ -198,6 +199,8 @@ def _prepared_inputs(targets, observations, indicators, regions, params: dict):
             series_key(unit=False).alias("series_id_any_unit"),
             series_key("bench_code").alias("bench_series_id"),
         )
+        .drop("benchmark_region_code")
+        .collect()
     )
     t = t.with_columns(_precheck(t).alias("_not_assessable"))
     return t, observations, regions

@@ -84,15 +84,20 @@ def _decide(t: pl.DataFrame, rules: list, default: tuple | None = None) -> pl.Da
     index = pl.when(rules[0][0]).then(0)
     for number, rule in enumerate(rules[1:], start=1):
         index = index.when(rule[0]).then(number)
+    if not t["_target_order"].is_sorted():
+        t = t.sort("_target_order")
     t = t.with_columns(index.otherwise(len(rules) - 1).alias("_rule"))
     parts = []
     for number, (_, status, method, reason) in enumerate(rules):
         method = method if isinstance(method, pl.Expr) else pl.lit(method)
+        # Only the three outcome columns travel through the filter, concat and sort; the (wide) frame does not.
         parts.append(
-            t.filter(pl.col("_rule") == number).with_columns(
-                pl.lit(status).alias("status"),
+            t.lazy().filter(pl.col("_rule") == number).select(
+                "_target_order",
+                pl.lit(status, pl.String).alias("status"),
                 method.cast(pl.String).alias("method"),
                 reason.cast(pl.String).alias("reason"),
-            )
+            ).collect()
         )
-    return pl.concat(parts).sort("_target_order")
+    decided = pl.concat(parts).sort("_target_order").drop("_target_order")
+    return pl.concat([t, decided], how="horizontal")

@@ -107,17 +107,22 @@ def _lookup(
     are taken from it before the join, so two million observations cost a filter, not a hash table.
     """
     point = "_point" if key == "series_id" else "_point_any_unit"
-    left = left.with_columns(point_key(left_key or key, year).alias("_wanted_point"))
-    right = series.filter(pl.col(point).is_in(left["_wanted_point"].drop_nulls().implode())).select(
+    wanted = left.select(point_key(left_key or key, year).alias("_wanted_point"), pl.col(year))
+    right = series.filter(pl.col(point).is_in(wanted["_wanted_point"].drop_nulls().implode())).select(
         pl.col(point).alias("_wanted_point"),
         pl.col("value").alias(f"{prefix}_val"),
         pl.col("source_id").alias(f"{prefix}_src"),
         pl.col("note").alias(f"{prefix}_note"),
     )
-    joined = left.join(right, on="_wanted_point", how="left", maintain_order="left").drop("_wanted_point")
-    return joined.with_columns(
-        pl.when(pl.col(f"{prefix}_val").is_not_null()).then(pl.col(year)).otherwise(None).alias(f"{prefix}_year")
+    # A point is unique in ``series``, so the join keeps one row per left row, in order: only the found
+    # columns are joined and put beside ``left`` (joining the whole, wide ``left`` would copy it).
+    found = wanted.join(right, on="_wanted_point", how="left", maintain_order="left").select(
+        f"{prefix}_val",
+        f"{prefix}_src",
+        f"{prefix}_note",
+        pl.when(pl.col(f"{prefix}_val").is_not_null()).then(pl.col(year)).otherwise(None).alias(f"{prefix}_year"),
     )
+    return pl.concat([left, found], how="horizontal")
 
 
 def _asof(
@@ -127,7 +132,8 @@ def _asof(
 
     ``by_year``: (sid, year, _i) sorted by year; the matched row's values are gathered from ``series`` by ``_i``.
     """
-    ordered = left.with_row_index("_order").sort(year)
+    # Only the join's columns are sorted and joined; the matches are put beside ``left`` in its own order.
+    ordered = left.select("series_id", year).with_row_index("_order").sort(year)
     joined = ordered.join_asof(
         by_year.rename({"year": f"{prefix}_year", "_row_in_series": "_matched_row"}),
         left_on=year,
@@ -141,4 +147,5 @@ def _asof(
         pl.col("source_id").alias(f"{prefix}_src"),
         pl.col("note").alias(f"{prefix}_note"),
     ).select(pl.all().gather(joined["_matched_row"]))
-    return pl.concat([joined.drop("_matched_row"), values], how="horizontal").sort("_order").drop("_order")
+    matched = pl.concat([joined.select("_order", f"{prefix}_year"), values], how="horizontal").sort("_order")
+    return pl.concat([left, matched.drop("_order")], how="horizontal")

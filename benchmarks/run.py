@@ -214,8 +214,11 @@ def stage_validate_floor(root: str) -> dict:
 
 
 def _inputs(work: Path):
+    """The assessment's inputs as ``analysis.assess.step.load`` reads them (observations: the engine's columns)."""
+    from analysis.assess.inputs import OBSERVATION_TYPES
     from analysis.params import load_params
-    observations = pl.read_parquet(work / "data" / "processed" / "observations.parquet")
+    observations = pl.read_parquet(work / "data" / "processed" / "observations.parquet",
+                                   columns=list(OBSERVATION_TYPES))
     return (pl.read_parquet(work / "targets.parquet"), observations, pl.read_parquet(work / "indicators.parquet"),
             pl.read_parquet(work / "regions.parquet"), load_params())
 

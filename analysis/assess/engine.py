@@ -85,12 +85,15 @@ def _by_kind(t: pl.DataFrame, series: pl.DataFrame, regions: pl.DataFrame, param
     by_year = series.select("series_id", "year", "_row_in_series").sort("year")
     # Relative changes and milestones take the series in any unit: one figure per region, indicator and year.
     any_unit = (
-        series.filter(
-            pl.col("series_id_any_unit").is_in(t.filter(any_unit_kinds)["series_id_any_unit"].unique().implode())
-        )
+        series.lazy()
+        .filter(pl.col("series_id_any_unit").is_in(t.filter(any_unit_kinds)["series_id_any_unit"].unique().implode()))
         .sort(["series_id_any_unit", "year", "_rank", "unit", "source_id"], nulls_last=True)
         .unique(subset=["series_id_any_unit", "year"], keep="first", maintain_order=True)
-        .with_columns(point_key("series_id_any_unit", "year").alias("_point_any_unit"))
+        .select(  # what relative changes and milestones read: the sort carries nothing else
+            "series_id_any_unit", "year", "value", "unit", "source_id", "note",
+            point_key("series_id_any_unit", "year").alias("_point_any_unit"),
+        )
+        .collect()
     )
 
     kind = pl.col("target_kind")
@@ -112,6 +115,7 @@ def _by_kind(t: pl.DataFrame, series: pl.DataFrame, regions: pl.DataFrame, param
         _assess_milestones(t.filter(ok & (kind == "milestone")), any_unit),
         _assess_benchmarks(t.filter(ok & (kind == "relative_to_benchmark")), series, regions),
     ]
+    del by_year, any_unit  # freed before the parts are put together: the peak of a million targets is here
     assessments = pl.concat([_out(p) for p in parts])
     del parts
     return _reordered(assessments, assessments["target_id"].arg_sort())

@@ -89,7 +89,7 @@ def _check_values(frame: pl.DataFrame, column: str, allowed: list[str], name: st
         raise InputError(name, f"'{first[column]}' is not one of {allowed}", row=first["i"] + 2, column=column)
 
 
-def prepare_targets(targets: pl.LazyFrame, indicators: pl.LazyFrame, year_now: int) -> pl.LazyFrame:
+def prepare_targets(targets: pl.LazyFrame, indicators: pl.DataFrame, year_now: int) -> pl.LazyFrame:
     """Targets with their indicator's direction and the signs the comparisons need.
 
     ``d``: +1 when more is better, -1 when less is better: the target's own direction (下降10% is a decrease)
@@ -100,23 +100,23 @@ def prepare_targets(targets: pl.LazyFrame, indicators: pl.LazyFrame, year_now: i
     ``thr``: the threshold; a range is met at its less demanding end (the low end when more is better). A
     recurring target's threshold is its value per calendar year (每月1篇 -> 12 a year).
     """
+    # The indicator's direction and measure are looked up, not joined: a join would copy every target column.
+    direction, measure = (
+        pl.col("indicator_id").replace_strict(dict(zip(indicators["indicator_id"], indicators[name], strict=True)),
+                                              default=None, return_dtype=pl.String)
+        for name in ("direction", "measure")
+    )
     d = (pl.when(pl.col("target_direction") == "decrease").then(-1)
          .when(pl.col("target_direction") == "increase").then(1)
-         .when(pl.col("direction") == "decrease").then(-1).otherwise(1))
+         .when(direction == "decrease").then(-1).otherwise(1))
     per_year = pl.col("target_kind") == "per_year"
     value = pl.when(per_year).then(pl.coalesce("annual_value", "value")).otherwise(pl.col("value"))
     value_high = pl.when(per_year).then(pl.coalesce("annual_value_high", "value_high")).otherwise(pl.col("value_high"))
     c = pl.when(pl.col("comparator").is_in(CEILING_COMPARATORS)).then(-1).otherwise(1)
     change_kind = pl.col("target_kind").is_in(CHANGE_KINDS)
-    flow = (pl.col("measure") == "flow").fill_null(False)
+    flow = (measure == "flow").fill_null(False)
     return (
-        targets.join(
-            indicators.select("indicator_id", "direction", pl.col("kind").alias("indicator_kind"), "measure"),
-            on="indicator_id",
-            how="left",
-            maintain_order="left",
-        )
-        .with_columns(d.alias("dir_sign"), c.alias("bound_sign"))
+        targets.with_columns(d.alias("dir_sign"), c.alias("bound_sign"))
         .with_columns(
             flow.alias("flow"),
             pl.when(pl.col("comparator").is_in(BOUND_COMPARATORS))
@@ -182,12 +182,13 @@ def _prepared_inputs(targets, observations, indicators, regions, params: dict):
         )
 
     year_now = as_of_year(params)
-    # Lazily, so the join, sort and new columns make one frame rather than a copy each (a million targets),
-    # keeping only what the rules read.
+    # The register is kept in target_id order, so sorting (a copy of every column) is rarely needed. The new
+    # columns are added lazily, as one frame that shares the register's columns, keeping only what rules read.
+    if not targets["target_id"].is_sorted():
+        targets = targets.sort("target_id")
     t = (
-        prepare_targets(targets.lazy(), indicators.lazy(), year_now)
-        .drop("target_direction", "direction", "indicator_kind", "measure", "annual_value", "annual_value_high")
-        .sort("target_id")
+        prepare_targets(targets.lazy(), indicators, year_now)
+        .drop("target_direction", "annual_value", "annual_value_high")
         .with_row_index("_target_order")
         .with_columns(  # the benchmark region is a register column, proven by the quote (analysis.register)
             pl.when(pl.col("target_kind") == "relative_to_benchmark").then(pl.col("benchmark_region_code"))

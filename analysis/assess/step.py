@@ -14,13 +14,15 @@ from ..reference import load_indicators, load_regions
 from ..summary import summarize
 from ..tables import read_table, write_tables
 from .engine import assess_tables
+from .inputs import OBSERVATION_TYPES
 
 
 def load() -> dict:
     """The step's inputs: processed register and observations, the catalogues, the parameters."""
     return {
         "targets": read_table("targets"),
-        "observations": read_table("observations"),
+        # Only the columns the engine reads: the others (ids, published names) would double its input at scale.
+        "observations": read_table("observations").select(list(OBSERVATION_TYPES)),
         "indicators": list(load_indicators().values()),
         "regions": list(load_regions().values()),
         "params": load_params(),

@@ -215,8 +215,45 @@ def prepare_targets(path: Path | None = None) -> Prepared:
     return Prepared(frame, lambda: where)
 
 
+def gx_frame(suite: dict, frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame handed to GX: the same rows, fewer and cheaper columns, the same results.
+
+    * Only the columns the suite names (its required column set, and every column an expectation reads);
+      all of them when the suite checks the column set exactly or counts columns.
+    * Text that repeats (fewer distinct values than half the rows: codes, years, units, kinds) goes as a
+      pandas categorical, so GX's fingerprint, filters and set checks work on integer codes instead of
+      millions of strings. Text stays text where a categorical would cost more or change the check:
+      columns compared in pairs (pandas compares two categoricals only when their categories are
+      identical), columns matched against a regex (GX casts them to str: pyarrow matches text vectorised,
+      a categorical becomes Python strings matched one by one) and near-unique ones (ids).
+
+    GX fingerprints every batch under 1 GB (``hash_pandas_dataframe`` in its pandas execution engine, with
+    no setting to turn it off): these two choices are what make that, and each filter, cheap.
+    """
+    named, exact = set(), False
+    for spec in suite["expectations"]:
+        kwargs, kind = spec["kwargs"], spec["type"]
+        if kind.startswith("expect_table_column") and not (
+                kind == "expect_table_columns_to_match_set" and kwargs.get("exact_match") is False):
+            exact = True
+        named |= set(kwargs.get("column_set", [])) | set(kwargs.get("column_list", []))
+        named |= {kwargs[key] for key in ("column", "column_A", "column_B") if key in kwargs}
+    as_text = {spec["kwargs"][key] for spec in suite["expectations"] for key in ("column_A", "column_B")
+               if key in spec["kwargs"]}
+    as_text |= {spec["kwargs"]["column"] for spec in suite["expectations"]
+                if spec["type"] == "expect_column_values_to_match_regex"}
+    handed = frame if exact else frame.select(c for c in frame.columns if c in named)
+    text = [c for c, dtype in handed.schema.items() if dtype == pl.String and c not in as_text]
+    if not text or handed.height == 0:
+        return handed
+    distinct = handed.select(pl.col(text).n_unique()).row(0, named=True)
+    repeating = [c for c in text if distinct[c] * 2 < handed.height]
+    return handed.with_columns(pl.col(repeating).cast(pl.Categorical))
+
+
 def run_suite(suite: dict, frame: pl.DataFrame, parameters: dict) -> list:
-    """GX validation results of one suite on one frame (pandas), in the suite's order.
+    """GX validation results of one suite on one frame (handed over as pandas: see :func:`gx_frame`), in
+    the suite's order; row numbers in the results are rows of ``frame``.
 
     Run as a GX ValidationDefinition, which loads the batch once. ``get_batch`` followed by
     ``Batch.validate`` loads it twice, and each load fingerprints the whole frame
@@ -237,7 +274,8 @@ def run_suite(suite: dict, frame: pl.DataFrame, parameters: dict) -> list:
     definition = context.validation_definitions.add(gx.ValidationDefinition(
         name=suite["name"], data=asset.add_batch_definition_whole_dataframe("all"),
         suite=context.suites.add(expectation_suite)))
-    result = definition.run(batch_parameters={"dataframe": frame.to_pandas()}, expectation_parameters=parameters,
+    result = definition.run(batch_parameters={"dataframe": gx_frame(suite, frame).to_pandas()},
+                            expectation_parameters=parameters,
                             result_format={"result_format": "COMPLETE"})
     by_name = {r.expectation_config.meta["name"]: r for r in result.results}
     return [by_name[e["meta"]["name"]] for e in suite["expectations"]]

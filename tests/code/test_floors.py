@@ -55,3 +55,43 @@ def test_validate_floor_finds_the_rows_gx_finds(tree):
         "usable_only_with_year": [6], "yoy_jump_rate": [7], "year_not_future": [8]}
     tampered = expected | {"unit_present": (False, [4, 5])}
     assert floors.same_as_gx(tampered, suite, results) == ["unit_present"]
+
+
+def _broken_frame() -> pl.DataFrame:
+    """The shipped observations with one failing row for several expectations (repeated keys included)."""
+    frame = validation.prepare_observations().frame
+    return validation.with_year_and_usable(pl.concat([frame, frame.head(2)]).with_row_index("_i").with_columns(
+        region_code=pl.when(pl.col("_i") == 3).then(pl.lit("12345")).otherwise("region_code"),
+        unit=pl.when(pl.col("_i") == 4).then(pl.lit("所")).otherwise("unit"),
+        source_kind=pl.when(pl.col("_i") == 5).then(pl.lit("blog")).otherwise("source_kind"),
+        year=pl.when(pl.col("_i") == 6).then(pl.lit("20x3")).otherwise("year")).drop("_i"))
+
+
+def test_gx_is_handed_the_suites_columns_with_repeating_text_as_categories(tree):
+    assert statistics.main([]) == 0
+    suite = validation.load_suite("observations")
+    frame = _broken_frame()
+    handed = validation.gx_frame(suite, frame)
+    named = set(suite["expectations"][1]["kwargs"]["column_set"]) | {
+        e["kwargs"][k] for e in suite["expectations"] for k in ("column", "column_A", "column_B") if k in e["kwargs"]}
+    named |= {c for e in suite["expectations"] for c in e["kwargs"].get("column_list", [])}
+    assert handed.height == frame.height and set(handed.columns) == named & set(frame.columns)
+    assert handed["source_kind"].dtype == pl.Categorical  # one or two kinds over many rows
+    assert handed["unit"].dtype == pl.String and handed["indicator_unit"].dtype == pl.String  # compared in pairs
+    assert handed["year"].dtype == pl.String  # matched against a regex
+    assert handed["observation_id"].dtype == pl.String  # one per row
+    exact = {**suite, "expectations": [{**suite["expectations"][1], "kwargs": {
+        **suite["expectations"][1]["kwargs"], "exact_match": True}}]}
+    assert validation.gx_frame(exact, frame).columns == frame.columns
+
+
+def test_gx_finds_the_same_rows_in_the_handed_frame_as_in_the_whole_frame(tree, monkeypatch):
+    assert statistics.main([]) == 0
+    suite, parameters = validation.load_suite("observations"), validation.suite_parameters()
+    frame = _broken_frame()
+    handed = validation.run_suite(suite, frame, parameters)
+    monkeypatch.setattr(validation, "gx_frame", lambda suite, frame: frame)
+    whole = validation.run_suite(suite, frame, parameters)
+    summary = lambda results: [(r.success, sorted(r.result.get("unexpected_index_list", []))) for r in results]  # noqa: E731
+    assert summary(handed) == summary(whole)
+    assert not all(passed for passed, _ in summary(whole)), "the frame has failing rows"

@@ -74,16 +74,18 @@ class Stage:
         gc.collect()
         self.reset = _reset_peak()
         self.rss_before = _status("VmRSS")
+        self.cpu_started = time.process_time()
         self.started = time.perf_counter()
         return self
 
     def __exit__(self, *exc):
         self.wall = time.perf_counter() - self.started
+        self.cpu = time.process_time() - self.cpu_started
         self.peak = _status("VmHWM")
         return False
 
     def result(self, **extra) -> dict:
-        return {"wall_s": round(self.wall, 3), "peak_rss_mb": round(self.peak / 1024, 1),
+        return {"wall_s": round(self.wall, 3), "cpu_s": round(self.cpu, 3), "peak_rss_mb": round(self.peak / 1024, 1),
                 "rss_growth_mb": round((self.peak - self.rss_before) / 1024, 1), "peak_reset": self.reset, **extra}
 
 

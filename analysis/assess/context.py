@@ -21,12 +21,13 @@ def context_table(t: pl.DataFrame, observations: pl.DataFrame, regions: pl.DataF
     order (schema ``context``). Labelled context for readers; the assessment never reads it."""
     wanted = _parent_series(t, regions)
     levels = regions.select("region_code", "level")
-    return (
-        _usable(observations)
-        .join(wanted, on=["region_code", "indicator_id"], how="semi")
-        .join(levels, on="region_code", how="left")
+    return (  # lazily: only the context's columns of the wanted series are ever copied
+        _usable(observations.lazy())
+        .join(wanted.lazy(), on=["region_code", "indicator_id"], how="semi")
+        .join(levels.lazy(), on="region_code", how="left")
         .select("region_code", "level", "indicator_id", "year", "value", "unit", "source_id")
         .sort(CONTEXT_ORDER)
+        .collect()
     )
 
 
@@ -77,9 +78,10 @@ def context_counts(t: pl.DataFrame, observations: pl.DataFrame, regions: pl.Data
     indicator has (the figures of its parent regions), without building anyone's context."""
     up = ancestors(regions).select("region_code", "ancestor_code")
     per_series = (
-        _usable(observations)
+        _usable(observations.lazy())
         .group_by(pl.col("region_code").alias("ancestor_code"), "indicator_id")
         .agg(pl.len().alias("_n"))
+        .collect()
     )
     pairs = t.filter(pl.col("region_code").is_not_null()).select("region_code", "indicator_id").unique()
     return (

@@ -21,7 +21,7 @@ def point_key(key: str, year: str) -> pl.Expr:
     return pl.when(both).then(pl.struct(pl.col(key), pl.col(year).cast(pl.Int64)).hash(seed=0))
 
 
-def _usable(observations: pl.DataFrame) -> pl.DataFrame:
+def _usable(observations: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame | pl.LazyFrame:
     return observations.filter(
         pl.col("usable").fill_null(False)
         & pl.col("indicator_id").is_not_null()

@@ -124,6 +124,13 @@ def write_raw_tree(root: Path, observations: pl.DataFrame, real: Path) -> None:
 
 # ---------------------------------------------------------------- stages (each in its own process)
 
+def _staged(name: str) -> Path:
+    """A table the load stage wrote: staged, as ``make statistics`` stages it for the validate step (which
+    publishes it unchanged into data/processed, where the assessment reads it)."""
+    from analysis.paths import staged_dir
+    return staged_dir() / name
+
+
 def _enter(root: str) -> Path:
     os.environ["EDUGAP_ROOT"] = root
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
@@ -161,12 +168,12 @@ def stage_load(root: str) -> dict:
 
 def stage_load_floor(root: str) -> dict:
     """A plain polars read of the same raw file with the same checks; checked equal to what ``load`` wrote."""
-    work = _enter(root)
+    _enter(root)
     from analysis import statistics
     from benchmarks import floors
     with Stage() as s:
         frame = floors.load_observations(statistics.observations_path())
-    loaded = pl.read_parquet(work / "data" / "processed" / "observations.parquet")
+    loaded = pl.read_parquet(_staged("observations.parquet"))
     return s.result(rows=frame.height, equal=frame.select(statistics.PROCESSED_COLUMNS).equals(loaded),
                     method="benchmarks.floors.load_observations: pl.read_csv + the checks as one expression")
 
@@ -174,10 +181,10 @@ def stage_load_floor(root: str) -> dict:
 def stage_validate(root: str) -> dict:
     """The real observations suite (expectations/observations.json) with parameters from the synthetic
     catalogues, on the processed observations, exactly as ``analysis.validation`` runs it."""
-    work = _enter(root)
+    _enter(root)
     from analysis import validation
     from analysis.paths import relative
-    path = work / "data" / "processed" / "observations.csv"
+    path = _staged("observations.csv")
     with Stage() as s:
         started = time.perf_counter()
         parameters = validation.suite_parameters()
@@ -203,13 +210,13 @@ def stage_validate(root: str) -> dict:
 
 def stage_validate_floor(root: str) -> dict:
     """The observations suite's expectations as polars expressions on the same prepared frame (no GX)."""
-    work = _enter(root)
+    _enter(root)
     from analysis import validation
     from benchmarks import floors
     with Stage() as s:
         parameters = validation.suite_parameters()
         suite = validation.load_suite("observations")
-        frame = floors.prepare_observations(work / "data" / "processed" / "observations.csv")
+        frame = floors.prepare_observations(_staged("observations.csv"))
         results = floors.validate(suite, frame, parameters)
     return s.result(rows=frame.height, failed=sorted(k for k, (passed, _) in results.items() if not passed),
                     method="benchmarks.floors: the same preparation in polars, each expectation as an expression")
@@ -219,7 +226,7 @@ def _inputs(work: Path):
     """The assessment's inputs as ``analysis.assess.step.load`` reads them (observations: the engine's columns)."""
     from analysis.assess.inputs import OBSERVATION_TYPES
     from analysis.params import load_params
-    observations = pl.read_parquet(work / "data" / "processed" / "observations.parquet",
+    observations = pl.read_parquet(_staged("observations.parquet"),
                                    columns=list(OBSERVATION_TYPES))
     return (pl.read_parquet(work / "targets.parquet"), observations, pl.read_parquet(work / "indicators.parquet"),
             pl.read_parquet(work / "regions.parquet"), load_params())

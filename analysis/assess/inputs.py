@@ -203,5 +203,5 @@ def _prepared_inputs(targets, observations, indicators, regions, params: dict):
         .drop("benchmark_region_code")
         .collect()
     )
-    t = t.with_columns(_precheck(t).alias("_not_assessable"))
+    t = t.with_columns(_precheck(t).alias("_not_assessable")).drop("note")  # the note is read by the precheck only
     return t, observations, regions

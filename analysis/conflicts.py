@@ -23,6 +23,7 @@ reference year to disagree on, and context figures (no ``indicator_id``) are nev
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -31,7 +32,7 @@ import polars as pl
 
 from .errors import InputError
 from .paths import raw_dir, relative
-from .tables import read_raw_csv, read_table, table_path
+from .tables import read_raw_csv, read_table, reject_formulas, table_path
 
 RESOLUTION_COLUMNS = ["region_code", "indicator_id", "year", "source_that_stands", "sources_set_aside", "reason",
                       "reviewed_by", "reviewed_on"]
@@ -115,12 +116,13 @@ def load_resolutions(sources: dict[str, dict]) -> list[Resolution]:
     name = relative(path)
     resolutions: dict[str, Resolution] = {}
     for row in read_raw_csv(path, RESOLUTION_COLUMNS):
+        reject_formulas(name, row)  # reason and reviewer reach data/processed/conflicts.csv as typed
         where = dict(row=row["_row"])
         for column in RESOLUTION_COLUMNS:
             if not row[column]:
                 raise InputError(name, f"{column} is empty: a resolution says where, which source stands, which "
                                  "are set aside, why, who reviewed it and when", column=column, **where)
-        if not (row["year"].isdigit() and len(row["year"]) == 4):
+        if not re.fullmatch(r"[0-9]{4}", row["year"]):  # ASCII only: str.isdigit() takes ２０２３ too
             raise InputError(name, f"year {row['year']!r} is not a four-digit year", column="year", **where)
         try:
             date.fromisoformat(row["reviewed_on"])

@@ -165,7 +165,8 @@ def test_a_settling_resolution_passes_the_stale_check(tree):
     assert entry["passed"] and entry["failing"] == []
 
 
-@pytest.mark.parametrize("column, cell", [("reviewed_on", "2026-11"), ("reason", ""), ("year", "21")])
+@pytest.mark.parametrize("column, cell", [("reviewed_on", "2026-11"), ("reason", ""), ("year", "21"), ("year", "２０２１"),
+                                          ("reason", '=HYPERLINK("http://x.example")'), ("reviewed_by", "@me")])
 def test_a_resolution_row_with_a_bad_cell_is_an_error(tree, column, cell):
     row = dict(zip(RES_HEADER.split(","), resolution("src-a", "src-b").split(",")))
     row[column] = cell

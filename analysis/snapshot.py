@@ -53,7 +53,11 @@ def load_meta(path: Path) -> dict:
     except yaml.YAMLError as exc:
         raise InputError(relative(meta), f"not valid YAML: {exc}") from exc
     from .metadata import validate_meta
-    return validate_meta(record, relative(meta), plan=is_plan(path))
+    record = validate_meta(record, relative(meta), plan=is_plan(path))
+    if str(record["file"]) != path.name:  # a renamed file (with its metadata) is not the file recorded
+        raise InputError(relative(meta), f"field 'file' says {record['file']!r} but the metadata is beside "
+                         f"{path.name} (renamed?); if the rename is deliberate, write `file: {path.name}` there")
+    return record
 
 
 def is_plan(path: Path) -> bool:
@@ -64,6 +68,9 @@ def is_plan(path: Path) -> bool:
 def verify_file(path: Path) -> bytes:
     """Return the file's bytes if they match the recorded sha256; raise naming file, expected and actual hash."""
     path = Path(path)
+    if not path.exists() and not meta_path(path).exists():  # a step's input deleted or renamed with its metadata
+        raise ChecksumError(relative(path), "missing: the pipeline reads this raw file, and neither it nor its "
+                            "metadata is there (renamed or deleted?)")
     record = load_meta(path)
     if not path.exists():
         raise ChecksumError(relative(path), f"missing: the snapshot records it (sha256 {record['sha256']}) "

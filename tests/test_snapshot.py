@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from analysis import snapshot
-from analysis.errors import ChecksumError
+from analysis.errors import ChecksumError, InputError
 from tests.conftest import REPO, SHARED
 
 
@@ -50,6 +50,20 @@ def test_file_without_metadata_is_rejected(tree):
     (tree / "data/raw/statistics/new.csv").write_text("a\n1\n", encoding="utf-8")
     with pytest.raises(ChecksumError, match=r"new.csv: no metadata file new.csv.meta.yaml"):
         snapshot.verify_all()
+
+
+def test_a_file_renamed_with_its_metadata_is_not_the_file_recorded(tree):
+    """Renaming regions.csv and its .meta.yaml passed the snapshot check; the report then failed with
+    "no metadata file regions.csv.meta.yaml", after the data package had been rewritten."""
+    reference = tree / "data/raw/reference"
+    for suffix in ("", ".meta.yaml"):
+        (reference / f"regions.csv{suffix}").rename(reference / f"regions_old.csv{suffix}")
+    with pytest.raises(InputError, match=r"regions_old.csv.meta.yaml: field 'file' says 'regions.csv' but the "
+                                         r"metadata is beside regions_old.csv"):
+        snapshot.verify_all()
+    with pytest.raises(ChecksumError, match=r"reference/regions.csv: missing: the pipeline reads this raw file, "
+                                            r"and neither it nor its metadata is there"):
+        snapshot.read_raw(reference / "regions.csv")
 
 
 def test_read_raw_refuses_a_tampered_file(tree):

@@ -57,8 +57,10 @@ GENERATED := data/interim/make.mk
 ifneq ($(filter-out help clean distclean,$(or $(MAKECMDGOALS),all)),)
 include $(GENERATED)
 endif
+# $(RAW_LIST) too: a deleted plan text or .meta.yaml must regenerate the rules that name it (make would
+# otherwise stop at "No rule to make target", before the snapshot check can say what is missing).
 $(GENERATED): $(shell find analysis -name '*.py') $(wildcard notebooks/*.py reports/*.py \
-    data/raw/policies/*.meta.yaml) | $(STAMP)
+    data/raw/policies/*.meta.yaml) $(RAW_LIST) | $(STAMP)
 	$(PY) -m analysis.deps > $@.tmp && mv -f $@.tmp $@
 
 SNAPSHOT := data/interim/snapshot.json

@@ -105,6 +105,9 @@ def plans(root: Path) -> list[tuple[str, str, str | None]]:
         name = meta.relative_to(root).as_posix()
         if not SAFE_PATH.match(text.relative_to(root).as_posix()):
             raise InputError(text.relative_to(root).as_posix(), "file name may hold only letters, digits and . _ - /")
+        if not meta.exists():
+            raise InputError(text.relative_to(root).as_posix(), f"no metadata file {meta.name} beside it; run "
+                             f"`edugap record {text.relative_to(root).as_posix()}` and fill in its origin")
         try:
             record = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:

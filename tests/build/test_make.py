@@ -107,6 +107,18 @@ def test_a_deleted_metadata_file_is_noticed(built_copy):
     assert "sources.csv" in done.stderr and "no metadata file" in done.stderr
 
 
+@pytest.mark.parametrize("deleted, message", [(".meta.yaml", "no metadata file"), ("", "missing")])
+def test_a_deleted_plan_text_or_its_metadata_is_one_error_naming_it(built_copy, deleted, message):
+    """The generated plan rules name both files: make must regenerate them (not stop at "No rule to make
+    target"), so the error is the project's one line naming the file."""
+    plan = next((built_copy / "data/raw/policies").glob("*.txt"))
+    (plan.parent / (plan.name + deleted)).unlink()
+    done = make_in(built_copy, "JOBS=1", "all")
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert done.returncode != 0 and "No rule to make target" not in done.stderr
+    assert len(errors) == 1 and f"data/raw/policies/{plan.name}" in errors[0] and message in errors[0]
+
+
 def test_a_noop_make_parses_without_starting_python(built_copy):
     """Nothing to do: the generated fragment is current, no step and no interpreter runs."""
     done = make_in(built_copy, "--dry-run", "all")

@@ -6,6 +6,7 @@ so a stale erratum can never silently change nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,11 +36,10 @@ def load_errata(path: Path | None = None) -> list[dict]:
     path = path or errata_path()
     rows = read_raw_csv(path, COLUMNS)
     for row in rows:
-        try:
-            row["offset"] = int(row["offset"])
-        except ValueError:
-            raise InputError(relative(path), f"offset {row['offset']!r} is not a whole number",
-                             row=row["_row"], column="offset") from None
+        if not re.fullmatch(r"[0-9]+", row["offset"]):  # ASCII digits: int() would also read full-width ８６０７
+            raise InputError(relative(path), f"offset {row['offset']!r} is not a whole number written in digits 0-9",
+                             row=row["_row"], column="offset")
+        row["offset"] = int(row["offset"])
         if not row["original"]:
             raise InputError(relative(path), "original is empty: say what text is replaced",
                              row=row["_row"], column="original")

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .errors import InputError
 from .paths import raw_dir, relative
-from .tables import read_raw_csv
+from .tables import ASCII_NUMBER, read_raw_csv
 from .vocabulary import DIRECTIONS, INDICATOR_KINDS, MEASURES, REGION_LEVELS
 
 REGION_COLUMNS = ["region_code", "name_zh", "name_en", "level", "parent_code"]
@@ -47,7 +48,7 @@ def load_regions() -> dict[str, dict]:
     regions: dict[str, dict] = {}
     for row in rows:
         code = row["region_code"]
-        if not (code.isdigit() and len(code) == 6):
+        if not re.fullmatch(r"[0-9]{6}", code):  # ASCII digits: str.isdigit() takes full-width ５３０６００
             raise InputError(relative(path), f"region_code {code!r} is not a six-digit GB/T 2260 code",
                              row=row["_row"], column="region_code")
         if code in regions:
@@ -84,10 +85,10 @@ def load_indicators() -> dict[str, dict]:
                 raise InputError(relative(path), f"{column} {row[column]!r} is not one of {sorted(allowed)}",
                                  column=column, **where)
         for column in ("min", "max"):
-            try:
-                row[column] = float(row[column]) if row[column] else None
-            except ValueError:
-                raise InputError(relative(path), f"{column} {row[column]!r} is not a number", column=column, **where) from None
+            if row[column] and not ASCII_NUMBER.fullmatch(row[column]):
+                raise InputError(relative(path), f"{column} {row[column]!r} is not a number written in digits 0-9",
+                                 column=column, **where)
+            row[column] = float(row[column]) if row[column] else None
         row["aliases"] = [a.strip() for a in row["aliases_zh"].split("|") if a.strip()]
         indicators[row["indicator_id"]] = row
     return indicators

@@ -62,7 +62,7 @@ ALL = "ALL"
 CODE_SEPARATOR = ";"
 JOIN = " | "  # joins several searches' free texts, which may themselves contain ';'
 
-YEARS = re.compile(r"(\d{4})(?:-(\d{4}))?")
+YEARS = re.compile(r"([0-9]{4})(?:-([0-9]{4}))?")  # ASCII digits only (\d takes ２０２１)
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,9 @@ from .snapshot import read_raw_text
 # A cell starting with one of these runs as a formula when a CSV is opened in a spreadsheet; a plain
 # (negative) number is the one harmless case.
 FORMULA_STARTS = ("=", "+", "-", "@")
-_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+# A number in a hand-kept file: ASCII digits only (\d, str.isdigit(), int() and float() also take full-width
+# ９０ or ２０２３, common in Chinese sources; the cell is named instead of read).
+ASCII_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
 # A cell longer than this is a paste gone wrong: the longest real ones (a plan sentence, where a figure stands
 # in its source) are a few hundred characters. Python's csv module would stop at 131,072 with a traceback.
 MAX_CELL_CHARS = 10_000
@@ -79,7 +81,7 @@ def cell_too_long(name: str, row: int, column: str, length: int) -> InputError:
 def reject_formulas(name: str, row: dict) -> None:
     """A cell starting with = + - @ runs as a formula when the processed CSV is opened in a spreadsheet."""
     for column, cell in row.items():
-        if column != "_row" and cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        if column != "_row" and cell.startswith(FORMULA_STARTS) and not ASCII_NUMBER.fullmatch(cell):
             raise InputError(name, f"cell {cell!r} starts with {cell[0]!r} and would run as a formula when the CSV "
                              "is opened in a spreadsheet; remove the leading character", row=row["_row"], column=column)
 

@@ -78,6 +78,19 @@ def test_stale_erratum_is_an_error(tree):
         normalize.normalize_all()
 
 
+def test_an_erratum_offset_in_full_width_digits_is_an_error(tree):
+    errata = tree / "data/raw/reference/errata.csv"
+    lines = errata.read_text(encoding="utf-8").split("\n")
+    document, offset, rest = lines[1].split(",", 2)
+    lines[1] = ",".join([document, "".join(chr(0xFF10 + int(d)) for d in offset), rest])  # int() read them
+    errata.write_text("\n".join(lines), encoding="utf-8")
+    from analysis import errata as errata_module, snapshot
+
+    snapshot.record(errata)
+    with pytest.raises(InputError, match=r"errata.csv, row 2, column 'offset': offset '[０-９]+' is not a whole number"):
+        errata_module.load_errata()
+
+
 def test_overlapping_edits_are_an_error():
     edits = [normalize.Edit(0, 4, "", "a", "first"), normalize.Edit(2, 6, "", "b", "second")]
     with pytest.raises(InputError, match="edits overlap: first"):

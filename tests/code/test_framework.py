@@ -24,6 +24,7 @@ def _rewrite_first_indicator(tree, **changes):
     ("theme_id", "sports", "column 'theme_id': theme_id 'sports' is not in data/raw/reference/themes.csv"),
     ("definition", "", "column 'definition': definition is empty"),
     ("definition_source", "", "column 'definition_source': definition_source is empty"),
+    ("max", "１００", "column 'max': max '１００' is not a number written in digits 0-9"),  # float() reads it
 ])
 def test_indicator_without_theme_or_definition_is_an_error(tree, column, bad, message):
     _rewrite_first_indicator(tree, **{column: bad})
@@ -31,6 +32,16 @@ def test_indicator_without_theme_or_definition_is_an_error(tree, column, bad, me
         reference.load_indicators()
     assert str(error.value).startswith("data/raw/reference/indicators.csv, row 2, ")
     assert message in str(error.value)
+
+
+def test_a_region_code_in_full_width_digits_is_an_error(tree):
+    path = tree / "data/raw/reference/regions.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows[-1]["region_code"] = "".join(chr(0xFF10 + int(d)) for d in rows[-1]["region_code"])  # str.isdigit() took it
+    write_csv_rows(path, rows, reference.REGION_COLUMNS)
+    with pytest.raises(InputError, match=rf"regions.csv, row {len(rows) + 1}, column 'region_code': region_code "
+                                         "'[０-９]{6}' is not a six-digit"):
+        reference.load_regions()
 
 
 CROSSWALK = [{"old_id": "a_old", "new_id": "a", "relation": "renamed", "note": ""},

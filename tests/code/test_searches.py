@@ -229,6 +229,8 @@ BAD_ROWS = {
         ("years", "years '2024-2021' runs the wrong way round: write 2021-2024"),
     "451000,百色市,统计公报,21-24,web search,2026-11-25,not found,":
         ("years", "years '21-24' is not a year"),
+    "451000,百色市,统计公报,２０２１-２０２４,web search,2026-11-25,not found,":  # \d took full-width digits
+        ("years", "years '２０２１-２０２４' is not a year"),
     "451000,百色市,统计公报,2021-2024,web search,2026-11-25,found,":
         ("result", "result 'found' is not one of ['not found', 'found unusable']"),
     "451000,百色市,统计公报,2021-2024,web search,2026-13-01,not found,":

@@ -46,6 +46,9 @@ def parse_csv(text: str, name: str, required: list[str], optional: list[str] = (
         header = [h.strip() for h in next(reader)]
     except StopIteration:
         raise InputError(name, "empty file: expected a header row", row=1) from None
+    if header and header[0].startswith("\ufeff"):  # else: "missing column 'x' (found unknown '\ufeffx')"
+        raise InputError(name, "starts with a byte-order mark (Excel's \"CSV UTF-8\" adds one): save it as plain "
+                         "UTF-8, or remove the mark with `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`", row=1)
     missing = [c for c in required if c not in header]
     if missing:
         known = set(required) | set(optional)

@@ -98,6 +98,8 @@ BROKEN_CASES = {
     "gbk_encoding.csv": "row 2: not UTF-8 (undecodable byte at byte 98, line 2); if it is GBK, convert it "
                         "with `iconv -f GBK -t UTF-8 in.csv > out.csv`",
     "missing_column.csv": "row 1, column 'unit': missing required column(s) ['unit']",
+    "byte_order_mark.csv": "row 1: starts with a byte-order mark (Excel's \"CSV UTF-8\" adds one): save it as "
+                           "plain UTF-8, or remove the mark with `sed -i '1s/^\\xEF\\xBB\\xBF//' FILE`",
     "misspelled_column.csv": "row 1, column 'value': missing required column(s) ['value'] "
                              "(found unknown column(s) ['vaule']: misspelled?)",
     "approximate_value.csv": "row 3, column 'value': value '约90%' is not a number; write digits only (e.g. 90 or "

@@ -152,6 +152,15 @@ def test_a_formula_in_a_register_note_is_refused(register_tree):
         register.load_register()
 
 
+def test_the_register_step_checks_the_crosswalk(register_tree):
+    """No step used to read the crosswalk, so a broken one (here an unknown new id) built green and shipped."""
+    path = register_tree / "data/raw/reference/indicator_crosswalk.csv"
+    path.write_text("old_id,new_id,relation,note\nx_old,no_such_indicator,renamed,\n", encoding="utf-8")
+    snapshot.record(path)
+    with pytest.raises(InputError, match=r"indicator_crosswalk.csv, row 2, column 'new_id': new_id 'no_such_indicator'"):
+        register.build()
+
+
 def test_full_width_digits_in_a_register_value_are_named_not_read(register_tree):
     row = baise_preschool_row() | {"value": "９８.８"}
     write_rows(register_tree, [row])

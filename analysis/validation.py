@@ -353,7 +353,9 @@ def validate(targets_path: Path | None = None) -> list[dict]:
             entries.append(_skipped(name, relative(data), f"{relative(data)} not found"))
             continue
         prepared = prepare_observations() if name == "observations" else prepare_targets(data)
-        entries += summarise(suite, run_suite(suite, prepared.frame, parameters), prepared, relative(data))
+        # a failure of the whole table (no row to point at) names the file a researcher edits, not the staged copy
+        origin = relative(observations_path()) if name == "observations" else relative(data)
+        entries += summarise(suite, run_suite(suite, prepared.frame, parameters), prepared, origin)
     return entries + conflicts.validation_entries(load_sources(), staged_dir())
 
 

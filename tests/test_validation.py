@@ -235,4 +235,6 @@ def test_a_header_only_statistics_file_stops_the_build(tree, capsys):
     record(path)
     assert statistics.main([]) == 0
     assert validation.main([]) == 1
-    assert "observations.not_empty" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "observations.not_empty" in out
+    assert "\nerror: data/raw/statistics/observations.csv: the table holds at least one row" in "\n" + err

@@ -149,7 +149,8 @@ def _print_drafts(uncovered: list[dict], register: list[dict]) -> None:
 
 def run(register: str | None = None, dismissals_file: str | None = None,
         documents: tuple[str, ...] = ()) -> pl.DataFrame:
-    """The step: every candidate and what covers it; written to candidates.csv for the real register only."""
+    """The step: every candidate and what covers it; written to candidates.csv for the real register only,
+    and only when every candidate is covered."""
     from .register import load_register
 
     all_texts = {d.document_id: load_normalized(d.document_id).text for d in load_documents()}
@@ -159,7 +160,10 @@ def run(register: str | None = None, dismissals_file: str | None = None,
         quotes.setdefault(row["document_id"], []).append(row["quote"])
     dismissals = [d for d in load_dismissals(all_texts, dismissals_file) if d["document_id"] in texts]
     frame = coverage(quotes, texts, dismissals)
-    if not (register or dismissals_file or documents):
+    # Published only when complete: a failed check keeps data/processed as it was (make would otherwise
+    # delete the new, failing candidates.csv on the error and leave data/processed without one).
+    complete = frame.filter(pl.col("status") == "uncovered").height == 0
+    if complete and not (register or dismissals_file or documents):
         write_tables({"candidates": frame}, main="candidates")
     return frame
 

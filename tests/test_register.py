@@ -136,6 +136,18 @@ def test_coverage_fails_when_a_candidate_is_neither_registered_nor_dismissed():
     assert "98.8%" in uncovered
 
 
+def test_uncovered_candidates_leave_data_processed_as_it_was(register_tree, capsys):
+    """An emptied register used to publish a failing candidates.csv, which make then deleted on the error."""
+    processed = register_tree / "data/processed/candidates.csv"
+    processed.write_text("last good build\n", encoding="utf-8")
+    register_file = register_tree / "data/raw/register/targets.csv"
+    register_file.write_text(register_file.read_text(encoding="utf-8").split("\n", 1)[0] + "\n", encoding="utf-8")
+    snapshot.record(register_file)
+    assert candidates.main([]) == 1
+    assert processed.read_text(encoding="utf-8") == "last good build\n"
+    assert "neither registered nor dismissed" in capsys.readouterr().err
+
+
 def test_dismissal_without_reason_is_an_error(register_tree):
     path = register_tree / "data/raw/register/dismissals.csv"
     path.write_text("document_id,quote,reason\n003-baise,百色市人民政府,\n", encoding="utf-8")

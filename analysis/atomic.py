@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -37,8 +38,14 @@ def csv_writer(frame: pl.DataFrame) -> Callable[[Path], None]:
 
 
 def parquet_writer(frame: pl.DataFrame) -> Callable[[Path], None]:
-    """Parquet without statistics; polars writes no creation time, so bytes are stable."""
-    return lambda tmp: frame.write_parquet(tmp, compression="zstd", statistics=False)
+    """Parquet without statistics; polars writes no creation time, so bytes are stable. Encoded in memory,
+    then written by Python: polars reports a full disk as a ComputeError (a traceback), Python as OSError
+    (one line naming the file)."""
+    def write(tmp: Path) -> None:
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer, compression="zstd", statistics=False)
+        tmp.write_bytes(buffer.getbuffer())
+    return write
 
 
 def bytes_writer(data: bytes) -> Callable[[Path], None]:
@@ -64,14 +71,17 @@ def publish(outputs: list[tuple[Path, Callable[[Path], None]]]) -> list[Path]:
     try:
         for path, write in outputs:
             path = Path(path)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed run
-                stale.unlink(missing_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            os.close(fd)
-            staged.append((tmp, path))
-            write(Path(tmp))
-            os.chmod(tmp, 0o644)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a killed run
+                    stale.unlink(missing_ok=True)
+                fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+                os.close(fd)
+                staged.append((tmp, path))
+                write(Path(tmp))
+                os.chmod(tmp, 0o644)
+            except OSError as exc:  # name the output (not its temporary, nor the staged file copied into it)
+                raise OSError(exc.errno, exc.strerror, str(path)) from exc
         kill_after = int(os.environ.get(KILL_AFTER, "-1"))
         for done, (tmp, path) in enumerate(staged):
             if done == kill_after:

@@ -76,3 +76,34 @@ def test_a_kill_between_renames_leaves_the_make_target_old(tree):
     assert subprocess.run([sys.executable, "-c", script], cwd=REPO, env=env).returncode == 0
     assert (out / "assessments.csv").read_bytes() != before
     assert not [p.name for p in out.iterdir() if p.name.startswith(".")], "the rebuild cleared the leftovers"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full (Linux) to fill the disk")
+def test_a_full_disk_while_writing_parquet_is_an_os_error():
+    """polars reports a failed Parquet write as a ComputeError, which the command line shows as a traceback;
+    an OSError is one line naming the file and the reason."""
+    import errno
+    from pathlib import Path
+
+    from analysis import atomic
+
+    with pytest.raises(OSError) as caught:
+        atomic.parquet_writer(pl.DataFrame({"a": [1, 2, 3]}))(Path("/dev/full"))
+    assert caught.value.errno == errno.ENOSPC
+
+
+def test_a_failed_write_names_the_output_not_its_temporary_or_source(tmp_path):
+    """A full disk while publishing a staged table said 'data/interim/staged/targets.csv: No space left'
+    (the file copied from), a read-only folder named the hidden temporary."""
+    import errno
+
+    from analysis import atomic
+
+    def full(tmp):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "staged" / "source.csv"))
+
+    target = tmp_path / "processed" / "targets.csv"
+    with pytest.raises(OSError) as caught:
+        atomic.publish([(target, full)])
+    assert (caught.value.errno, caught.value.filename) == (errno.ENOSPC, str(target))
+    assert list((tmp_path / "processed").iterdir()) == [], "no temporary left behind"

@@ -84,7 +84,8 @@ def test_an_erratum_offset_in_full_width_digits_is_an_error(tree):
     document, offset, rest = lines[1].split(",", 2)
     lines[1] = ",".join([document, "".join(chr(0xFF10 + int(d)) for d in offset), rest])  # int() read them
     errata.write_text("\n".join(lines), encoding="utf-8")
-    from analysis import errata as errata_module, snapshot
+    from analysis import errata as errata_module
+    from analysis import snapshot
 
     snapshot.record(errata)
     with pytest.raises(InputError, match=r"errata.csv, row 2, column 'offset': offset '[０-９]+' is not a whole number"):

@@ -97,9 +97,14 @@ def load_dismissals(texts: dict[str, str], draft: Path | None = None) -> list[di
     path = Path(draft) if draft else dismissals_path()
     rows = (parse_csv(path.read_text(encoding="utf-8"), str(path), DISMISSAL_COLUMNS) if draft
             else read_raw_csv(path, DISMISSAL_COLUMNS))
+    first: dict[tuple[str, str], int] = {}
     for row in rows:
         if row["document_id"] not in texts:
             raise InputError(relative(path), f"unknown document {row['document_id']!r}", row=row["_row"], column="document_id")
+        seen = first.setdefault((row["document_id"], row["quote"]), row["_row"])
+        if seen != row["_row"]:  # two reasons for one phrase: which one does the reader believe?
+            raise InputError(relative(path), f"the same quote of {row['document_id']} is dismissed in row {seen}; "
+                             "keep one row (one reason)", row=row["_row"], column="quote")
         if not row["reason"]:
             raise InputError(relative(path), "reason is empty: say why this is not a target", row=row["_row"], column="reason")
         if row["quote"] not in texts[row["document_id"]]:

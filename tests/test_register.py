@@ -148,6 +148,18 @@ def test_uncovered_candidates_leave_data_processed_as_it_was(register_tree, caps
     assert "neither registered nor dismissed" in capsys.readouterr().err
 
 
+def test_a_dismissal_given_twice_is_an_error(register_tree):
+    path = register_tree / "data/raw/register/dismissals.csv"
+    header, first, rest = path.read_text(encoding="utf-8").split("\n", 2)
+    path.write_text("\n".join([header, first, first, rest]), encoding="utf-8")
+    snapshot.record(path)
+    texts = {d: normalize.load_normalized(d).text for d in ("000-zhaotong", "001-xiangtan", "002-yunnan-2023",
+                                                               "003-baise", "004-unnamed")}
+    with pytest.raises(InputError, match=r"dismissals.csv, row 3, column 'quote': the same quote of .* is dismissed "
+                                         r"in row 2"):
+        candidates.load_dismissals(texts)
+
+
 def test_dismissal_without_reason_is_an_error(register_tree):
     path = register_tree / "data/raw/register/dismissals.csv"
     path.write_text("document_id,quote,reason\n003-baise,百色市人民政府,\n", encoding="utf-8")

@@ -44,6 +44,16 @@ endif
 RAW_LIST := data/interim/raw-files.list
 $(shell mkdir -p data/interim && find data/raw -type f -print | LC_ALL=C sort > $(RAW_LIST).tmp \
         && { cmp -s $(RAW_LIST).tmp $(RAW_LIST) || mv -f $(RAW_LIST).tmp $(RAW_LIST); }; rm -f $(RAW_LIST).tmp)
+# A raw file name make cannot take as a prerequisite ("observations (copy).csv", a ';' or '$') would stop
+# make at "No rule to make target"; stop first with one line (unsafe characters shown as '?', never run).
+ifneq ($(filter-out help clean distclean,$(or $(MAKECMDGOALS),all)),)
+UNSAFE_RAW := $(shell find data/raw -type f -name '*[!A-Za-z0-9_.-]*' -print | LC_ALL=C sort | head -n 1 \
+                | tr -c 'A-Za-z0-9_./\n-' '?')
+ifneq ($(UNSAFE_RAW),)
+$(shell echo 'error: $(UNSAFE_RAW): a raw file name may hold only letters, digits and . _ - (make cannot take spaces or shell characters); rename it' >&2)
+$(error stopped)
+endif
+endif
 RAW_FILES := $(sort $(wildcard data/raw/*/*))
 ERRATA := $(wildcard data/raw/reference/errata.csv*)
 REFERENCE := $(filter-out $(ERRATA),$(wildcard data/raw/reference/*))

@@ -119,6 +119,17 @@ def test_a_deleted_plan_text_or_its_metadata_is_one_error_naming_it(built_copy, 
     assert len(errors) == 1 and f"data/raw/policies/{plan.name}" in errors[0] and message in errors[0]
 
 
+@pytest.mark.parametrize("name", ["observations (copy).csv", "x;$(shell touch PWNED);.csv"])
+def test_a_raw_file_name_make_cannot_take_is_one_error_and_runs_nothing(built_copy, name):
+    """A space splits a prerequisite in two ("No rule to make target '(copy).csv'"); nothing in a name runs."""
+    (built_copy / "data/raw/statistics" / name).write_text("a\n1\n", encoding="utf-8")
+    done = make_in(built_copy, "JOBS=1", "all")
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    assert done.returncode != 0 and "No rule to make target" not in done.stderr
+    assert len(errors) == 1 and errors[0].startswith("error: data/raw/statistics/") and "rename it" in errors[0]
+    assert not (built_copy / "PWNED").exists()
+
+
 def test_a_noop_make_parses_without_starting_python(built_copy):
     """Nothing to do: the generated fragment is current, no step and no interpreter runs."""
     done = make_in(built_copy, "--dry-run", "all")

@@ -29,7 +29,7 @@ from .errors import InputError
 from .normalize import Normalized, load_normalized
 from .numbers import contains_number, has_ocr_permille, years_in
 from .paths import raw_dir, relative, staged_dir
-from .reference import load_indicators, load_regions
+from .reference import load_indicators, load_regions, regions_path
 from .semantics import (
     PERIOD_PHRASES,
     VALUE_PHRASES,
@@ -38,6 +38,7 @@ from .semantics import (
     direction_problem,
     value_rule_problems,
 )
+from .snapshot import meta_path
 from .tables import parse_csv, read_raw_csv, reject_formulas, write_tables
 from .vocabulary import (
     COMPARATOR_CODES,
@@ -247,6 +248,10 @@ def check_register(rows: list[dict], new_plans: dict[str, tuple[Document, Normal
     that are not yet in the project (a draft checked against the text it was drafted from)."""
     documents = {d.document_id: d for d in load_documents()}
     indicators, regions = load_indicators(), load_regions()
+    for document in documents.values():  # the plan's region names its report section and region profile
+        if document.region_code is not None and document.region_code not in regions:
+            raise InputError(relative(meta_path(document.path)), f"field 'region_code': {document.region_code!r} is "
+                             f"not in {relative(regions_path())}; correct it, or write null if the plan names no region")
     named = {row["document_id"] for row in rows}
     texts = {doc_id: load_normalized(doc_id) for doc_id in documents if doc_id in named}
     for doc_id, (document, normalized) in (new_plans or {}).items():

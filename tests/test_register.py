@@ -185,6 +185,16 @@ def test_the_register_step_checks_the_crosswalk(register_tree):
         register.build()
 
 
+def test_a_plan_region_not_in_the_catalogue_is_an_error(register_tree):
+    """A plan's region names its report section and its region profile: 999999 used to build green."""
+    meta = register_tree / "data/raw/policies/000_1e6a61ee0f0d3587.txt.meta.yaml"
+    meta.write_text(meta.read_text(encoding="utf-8").replace('region_code: "530600"', 'region_code: "999999"'),
+                    encoding="utf-8")
+    with pytest.raises(InputError, match=r"000_1e6a61ee0f0d3587.txt.meta.yaml: field 'region_code': '999999' is not "
+                                         r"in data/raw/reference/regions.csv"):
+        register.check_register(register.load_register())
+
+
 def test_full_width_digits_in_a_register_value_are_named_not_read(register_tree):
     row = baise_preschool_row() | {"value": "９８.８"}
     write_rows(register_tree, [row])

@@ -16,11 +16,10 @@ import re
 import sys
 from pathlib import Path
 
-import yaml
-
 from .errors import InputError
 from .metadata import validate_meta
 from .paths import project_root
+from .yamlfile import read_yaml
 
 # make variable -> entry modules (dotted) or Python scripts whose imports define that step's code
 ENTRIES = {
@@ -108,10 +107,7 @@ def plans(root: Path) -> list[tuple[str, str, str | None]]:
         if not meta.exists():
             raise InputError(text.relative_to(root).as_posix(), f"no metadata file {meta.name} beside it; run "
                              f"`edugap record {text.relative_to(root).as_posix()}` and fill in its origin")
-        try:
-            record = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise InputError(name, f"cannot read the metadata: {' '.join(str(exc).split())}") from None
+        record = read_yaml(meta, name) or {}
         record = validate_meta(record, name, plan=True)  # the plan schema: id and code are safe for make
         document_id, region = record["document_id"], record["region_code"]
         if not DOCUMENT_ID.match(document_id) or not (region is None or REGION_CODE.match(region)):

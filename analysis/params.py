@@ -9,10 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import yaml
-
 from .errors import InputError
 from .paths import project_root, relative
+from .yamlfile import read_yaml
 
 # field -> (lower bound, description); bounds are inclusive.
 NUMBERS = {
@@ -33,10 +32,7 @@ def load_params(path: Path | None = None) -> dict:
     name = relative(path)
     if not path.exists():
         raise InputError(name, "missing")
-    try:
-        params = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise InputError(name, f"not valid YAML: {' '.join(str(exc).split())}") from None
+    params = read_yaml(path, name)
     if not isinstance(params, dict):
         raise InputError(name, "must be a mapping of parameter: value")
     return check_params(params, name)

@@ -19,11 +19,11 @@ from functools import cache
 from pathlib import Path
 
 import click
-import yaml
 
 from .cli import StepGroup
 from .errors import ChecksumError, InputError
 from .paths import raw_dir, relative
+from .yamlfile import read_yaml
 
 META_SUFFIX = ".meta.yaml"
 
@@ -48,10 +48,7 @@ def load_meta(path: Path) -> dict:
     if not meta.exists():
         raise ChecksumError(relative(path), f"no metadata file {meta.name} beside it; "
                             f"run `edugap record {relative(path)}` and fill in its origin")
-    try:
-        record = yaml.safe_load(meta.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise InputError(relative(meta), f"not valid YAML: {exc}") from exc
+    record = read_yaml(meta, relative(meta)) or {}
     from .metadata import validate_meta
     record = validate_meta(record, relative(meta), plan=is_plan(path))
     if str(record["file"]) != path.name:  # a renamed file (with its metadata) is not the file recorded

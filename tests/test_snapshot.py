@@ -66,6 +66,20 @@ def test_a_file_renamed_with_its_metadata_is_not_the_file_recorded(tree):
         snapshot.read_raw(reference / "regions.csv")
 
 
+@pytest.mark.parametrize("change, message", [
+    (lambda t: t + "sha256: " + "0" * 64 + "\n",  # the last one used to win, unseen
+     r"sources.csv.meta.yaml: not valid YAML: key 'sha256' appears twice"),
+    (lambda t: t.encode("gbk"), r"sources.csv.meta.yaml, row \d+: not UTF-8"),  # a traceback before
+])
+def test_metadata_with_a_repeated_key_or_in_gbk_is_one_error(tree, change, message):
+    meta = tree / "data/raw/statistics/sources.csv.meta.yaml"
+    text = meta.read_text(encoding="utf-8") + "note: 见原文\n"
+    changed = change(text)
+    (meta.write_bytes if isinstance(changed, bytes) else lambda t: meta.write_text(t, encoding="utf-8"))(changed)
+    with pytest.raises(InputError, match=message):
+        snapshot.verify_all()
+
+
 def test_read_raw_refuses_a_tampered_file(tree):
     target = tree / "data/raw/reference/regions.csv"
     target.write_text(target.read_text(encoding="utf-8") + "999999,假,Fake,county,530600\n", encoding="utf-8")

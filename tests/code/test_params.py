@@ -18,6 +18,8 @@ GOOD = "as_of: '2026-11-23'\non_track_ratio: 0.95\nneeds_acceleration_ratio: 0.6
     ("- a\n- b\n", r"params.yaml: must be a mapping"),
     (GOOD.replace("0.6", "0.99"), r"needs_acceleration_ratio is above on_track_ratio"),
     (GOOD + "min_assessable_for_rate: 0\n", r"min_assessable_for_rate 0 is not a whole number"),
+    # a second as_of silently won, and the error then blamed the observations' years
+    (GOOD + "as_of: '2020-01-01'\n", r"params.yaml: not valid YAML: key 'as_of' appears twice"),
 ])
 def test_bad_parameters_are_one_line_naming_the_field(tree, text, message):
     (tree / "params.yaml").write_text(text, encoding="utf-8")

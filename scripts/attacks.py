@@ -414,6 +414,7 @@ def _register_bad_inputs():
         ("meta-python-tag", "observations .meta.yaml: a !!python/object tag",
          lambda t: t + "\nevil: !!python/object/apply:os.system ['touch " + str(MARKS / "meta-python-tag") + "']\n"),
         ("meta-list", "observations .meta.yaml: a list, not a mapping", lambda t: "- a\n- b\n"),
+        ("meta-duplicate-key", "observations .meta.yaml: sha256 twice", lambda t: t + "sha256: " + "0" * 64 + "\n"),
     ]:
         bad_input(family, id, what, lambda r, c=change: (r / meta).write_text(c((r / meta).read_text(encoding="utf-8")),
                                                                               encoding="utf-8"),
@@ -428,6 +429,9 @@ def _register_bad_inputs():
         bad_input(family, id, what, lambda r, c=change: (r / PLAN_META).write_text(c((r / PLAN_META).read_text(encoding="utf-8")),
                                                                                    encoding="utf-8"),
                   where_needed=False)
+    bad_input(family, "meta-gbk", "observations .meta.yaml saved in GBK",
+              lambda r: (r / meta).write_bytes(((r / meta).read_text(encoding="utf-8") + "note: 见原文\n").encode("gbk")),
+              where_needed=False)
     bad_input(family, "plan-gbk", "a plan text saved in GBK (recorded)",
               lambda r: rewrite(r, PLAN, lambda t: t.encode("gbk", errors="replace")), where_needed=False)
     bad_input(family, "plan-gb18030", "a plan text saved in GB18030 (recorded)",
@@ -620,6 +624,8 @@ raw_files("rename-regions", "regions.csv renamed (with its metadata)",
           lambda r: [(r / (REGIONS + s)).rename(r / ("data/raw/reference/regions_old.csv" + s)) for s in ("", ".meta.yaml")])
 raw_files("edit-unrecorded", "a raw file edited without recording", lambda r: (r / OBS).write_text(
     (r / OBS).read_text(encoding="utf-8").replace(",214,", ",215,"), encoding="utf-8"))
+raw_files("name-with-space", "a copy named 'observations (copy).csv' left in data/raw/statistics",
+          lambda r: shutil.copy(r / OBS, r / "data/raw/statistics/observations (copy).csv"))
 raw_files("touch-only", "a raw file touched (content unchanged)", lambda r: os.utime(r / OBS), expect="either")
 
 

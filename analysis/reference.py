@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .paths import raw_dir, relative
-from .tables import ASCII_NUMBER, read_raw_csv
+from .tables import ASCII_NUMBER, read_raw_csv, reject_formulas
 from .vocabulary import DIRECTIONS, INDICATOR_KINDS, MEASURES, REGION_LEVELS
 
 REGION_COLUMNS = ["region_code", "name_zh", "name_en", "level", "parent_code"]
@@ -35,6 +35,7 @@ def load_themes() -> dict[str, dict]:
     path = themes_path()
     themes: dict[str, dict] = {}
     for row in read_raw_csv(path, THEME_COLUMNS):
+        reject_formulas(relative(path), row)  # names reach the report's CSV downloads
         if row["theme_id"] in themes:
             raise InputError(relative(path), f"duplicated theme_id {row['theme_id']}", row=row["_row"], column="theme_id")
         themes[row["theme_id"]] = row
@@ -47,6 +48,7 @@ def load_regions() -> dict[str, dict]:
     rows = read_raw_csv(path, REGION_COLUMNS)
     regions: dict[str, dict] = {}
     for row in rows:
+        reject_formulas(relative(path), row)  # names reach the report's CSV downloads
         code = row["region_code"]
         if not re.fullmatch(r"[0-9]{6}", code):  # ASCII digits: str.isdigit() takes full-width ５３０６００
             raise InputError(relative(path), f"region_code {code!r} is not a six-digit GB/T 2260 code",
@@ -70,6 +72,7 @@ def load_indicators() -> dict[str, dict]:
     themes = load_themes()
     indicators: dict[str, dict] = {}
     for row in read_raw_csv(path, INDICATOR_COLUMNS):
+        reject_formulas(relative(path), row)  # names reach the report's CSV downloads (a reviewer's spreadsheet)
         where = dict(row=row["_row"])
         if row["indicator_id"] in indicators:
             raise InputError(relative(path), f"duplicated indicator_id {row['indicator_id']}", column="indicator_id", **where)

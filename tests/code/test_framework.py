@@ -25,6 +25,8 @@ def _rewrite_first_indicator(tree, **changes):
     ("definition", "", "column 'definition': definition is empty"),
     ("definition_source", "", "column 'definition_source': definition_source is empty"),
     ("max", "１００", "column 'max': max '１００' is not a number written in digits 0-9"),  # float() reads it
+    # the name reaches the report's CSV downloads, where a spreadsheet would run it
+    ("name_zh", '=HYPERLINK("http://x.example")', "column 'name_zh': cell '=HYPERLINK"),
 ])
 def test_indicator_without_theme_or_definition_is_an_error(tree, column, bad, message):
     _rewrite_first_indicator(tree, **{column: bad})
@@ -32,6 +34,17 @@ def test_indicator_without_theme_or_definition_is_an_error(tree, column, bad, me
         reference.load_indicators()
     assert str(error.value).startswith("data/raw/reference/indicators.csv, row 2, ")
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize("file, columns, column", [("regions.csv", reference.REGION_COLUMNS, "name_en"),
+                                                   ("themes.csv", reference.THEME_COLUMNS, "name_zh")])
+def test_a_formula_in_a_catalogue_name_is_an_error(tree, file, columns, column):
+    path = tree / "data/raw/reference" / file
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    rows[0][column] = "@SUM(A1)"
+    write_csv_rows(path, rows, columns)
+    with pytest.raises(InputError, match=rf"{file}, row 2, column '{column}': cell '@SUM\(A1\)' starts with '@'"):
+        reference.load_regions() if file == "regions.csv" else reference.load_themes()
 
 
 def test_a_region_code_in_full_width_digits_is_an_error(tree):

@@ -188,11 +188,16 @@ def main(register: str | None, dismissals_file: str | None, documents: tuple[str
     for doc, total, valueless, reg, dis, unc in summary.iter_rows():
         print(f"  {doc}: {total} candidates ({valueless} value-less), {reg} registered, {dis} dismissed, {unc} uncovered")
     uncovered = frame.filter(pl.col("status") == "uncovered")
-    for row in uncovered.iter_rows(named=True):
-        print(f"error: uncovered candidate in {row['document_id']} at {row['start']}: {row['candidate']!r} "
+    for row in uncovered.iter_rows(named=True):  # the list to work through; the one error line follows
+        print(f"  uncovered candidate in {row['document_id']} at {row['start']}: {row['candidate']!r} "
               f"in \"{row['sentence'][:80]}\"", file=sys.stderr)
     if uncovered.height:
-        print(f"{uncovered.height} candidate(s) neither registered nor dismissed", file=sys.stderr)
+        from .register import register_path
+
+        first = uncovered.row(0, named=True)
+        print(f"error: {relative(register_path())}: {uncovered.height} candidate(s) neither registered nor "
+              f"dismissed (listed above), the first in {first['document_id']} at {first['start']}: "
+              f"{first['candidate']!r}; register or dismiss each", file=sys.stderr)
         if not (register or dismissals_file):
             from .register import load_register
             _print_drafts(uncovered.to_dicts(), load_register())

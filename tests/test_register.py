@@ -145,7 +145,9 @@ def test_uncovered_candidates_leave_data_processed_as_it_was(register_tree, caps
     snapshot.record(register_file)
     assert candidates.main([]) == 1
     assert processed.read_text(encoding="utf-8") == "last good build\n"
-    assert "neither registered nor dismissed" in capsys.readouterr().err
+    errors = [line for line in capsys.readouterr().err.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, "one error line; the uncovered candidates are listed above it"
+    assert errors[0].startswith("error: data/raw/register/targets.csv: ") and "neither registered nor dismissed" in errors[0]
 
 
 def test_a_dismissal_given_twice_is_an_error(register_tree):

@@ -21,6 +21,18 @@ from .cli import step_command
 from .errors import InputError
 from .paths import project_root
 
+PROFILE = "04_region_profile"  # run once per plan region (the Makefile's PLAN_REGIONS)
+
+
+def executed_names(plan_regions: set[str]) -> list[str]:
+    """The executed notebooks a build makes (reports/_build/notebooks/<name>.ipynb): each step notebook, the
+    region profile once per plan region. Derived from the sources, not globbed from disk: the report renders
+    while the notebooks run, so a glob listed whichever had finished (two builds, two reports)."""
+    names = []
+    for source in (project_root() / "notebooks").glob("[0-9]*.py"):
+        names += [f"{PROFILE}-{r}" for r in plan_regions] if source.stem == PROFILE else [source.stem]
+    return sorted(names)
+
 
 def inject_parameters(notebook, parameters: dict[str, str]) -> None:
     """Insert the given values after the cell tagged 'parameters' (papermill's convention)."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..paths import reports_dir
 from .answer import plan_regions, region_codes
 from .inputs import Inputs
 from .markup import MISSING, esc, fmt, region_anchor, region_label
@@ -52,10 +51,10 @@ def contents_html(inputs: Inputs) -> str:
 def working_files_html() -> str:
     """Links to the validation page and the executed step notebooks (relative to reports/_site/index.html;
     they sit beside the report in the project, so they open from a checkout, not from a copied page)."""
-    notebooks = sorted((reports_dir() / "_build" / "notebooks").glob("*.ipynb"))
+    from ..documents import load_documents
+    from ..notebooks import executed_names
+
+    names = executed_names({d.region_code for d in load_documents() if d.region_code})
     links = ['<li><a href="../validation.html">数据校验页 The data validation page</a> (reports/validation.html)</li>']
-    links += [f'<li><a href="../_build/notebooks/{esc(p.name)}">{esc(p.stem)}</a> (executed notebook)</li>'
-              for p in notebooks]
-    if not notebooks:
-        links.append("<li>执行过的步骤笔记本尚未生成 the step notebooks have not been executed yet (`make notebooks`)</li>")
+    links += [f'<li><a href="../_build/notebooks/{esc(n)}.ipynb">{esc(n)}</a> (executed notebook)</li>' for n in names]
     return "<ul>" + "".join(links) + "</ul>"

@@ -311,3 +311,21 @@ def test_an_unassessed_reason_is_named_in_the_headline_and_the_summary(inputs, c
     text = html.unescape(re.sub(r"<[^>]+>", "", report.headline(changed)))
     assert f"{zh} 1 项" in text and f"{en}: 1" in text
     assert html.escape(zh) in report.summary_html(changed)
+
+
+def test_the_notebook_links_do_not_depend_on_which_notebooks_have_run(tree):
+    """The report renders while make runs the notebooks: a glob of reports/_build listed whichever had
+    finished, so two clean builds gave two different reports. The list is derived from the sources."""
+    import re
+
+    from analysis.documents import load_documents
+
+    shutil.copytree(REPO / "notebooks", tree / "notebooks")
+    before = report.working_files_html()
+    (tree / "reports/_build/notebooks").mkdir(parents=True)
+    (tree / "reports/_build/notebooks/01_validate_statistics.ipynb").write_text("{}", encoding="utf-8")
+    assert report.working_files_html() == before
+    names = re.findall(r'href="../_build/notebooks/([^"]+)\.ipynb"', before)
+    regions = sorted({d.region_code for d in load_documents() if d.region_code})
+    steps = sorted(p.stem for p in (REPO / "notebooks").glob("[0-9]*.py") if p.stem != "04_region_profile")
+    assert names == sorted(steps + [f"04_region_profile-{r}" for r in regions])

@@ -37,8 +37,13 @@ def load_crosswalk(indicator_ids: set[str]) -> list[dict]:
     """The crosswalk rows; every new id is in the catalogue, and only a split keeps its old id alive."""
     path = crosswalk_path()
     rows = read_raw_csv(path, COLUMNS)
+    first: dict[tuple[str, str], int] = {}
     for row in rows:
         where = dict(row=row["_row"])
+        seen = first.setdefault((row["old_id"], row["new_id"]), row["_row"])
+        if seen != row["_row"]:
+            raise InputError(relative(path), f"{row['old_id']!r} -> {row['new_id']!r} is given in row {seen} already; "
+                             "keep one row", column="new_id", **where)
         if row["relation"] not in RELATIONS:
             raise InputError(relative(path), f"relation {row['relation']!r} is not one of {RELATIONS}",
                              column="relation", **where)

@@ -69,6 +69,15 @@ def test_crosswalk_maps_renamed_ids_and_reports_splits():
     assert undecided == ["obs.csv, row 3: 'b_old' was split into ['b1', 'b2']; choose one by hand"]
 
 
+def test_crosswalk_refuses_a_row_given_twice(tree):
+    path = tree / "data/raw/reference/indicator_crosswalk.csv"
+    new = next(iter(reference.load_indicators()))
+    path.write_text(f"old_id,new_id,relation,note\nx_old,{new},renamed,\nx_old,{new},renamed,\n", encoding="utf-8")
+    snapshot.record(path)
+    with pytest.raises(InputError, match=r"row 3, column 'new_id': 'x_old' -> .* is given in row 2 already"):
+        crosswalk.load_crosswalk(set(reference.load_indicators()))
+
+
 def test_crosswalk_refuses_a_retired_id_still_in_the_catalogue(tree):
     path = tree / "data/raw/reference/indicator_crosswalk.csv"
     first = next(iter(reference.load_indicators()))

@@ -687,7 +687,8 @@ def xss(id: str, what: str, fields: list[tuple[str, str, Callable | None]], targ
             value = "javascript:(window.__p=window.__p||[]).push('url')" if column == "url" else payload(tag)
             fieldnames, rows = read_rows(root / file)
             row = next((r for r in rows if where is None or where(r)), rows[0])
-            row[column] = value
+            # appended, so the row still means what it meant (a search still names its publication)
+            row[column] = value if column == "url" else f"{row[column]} {value}".strip()
             write_rows(root / file, fieldnames, rows)
         for file in sorted({f for f, _, _ in fields}):
             record(root, file)

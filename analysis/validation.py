@@ -20,16 +20,13 @@ Command line::
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import html
-import importlib
 import io
 import json
 import math
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -324,24 +321,8 @@ def _skipped(name: str, data_file: str, reason: str) -> dict:
             "failing": [{"file": data_file, "row": None, "column": None, "value": None}]}
 
 
-def _import_gx() -> None:
-    with contextlib.suppress(ImportError):  # said by run_suite's own import, in the main thread
-        importlib.import_module("great_expectations")
-
-
-def start_gx_import() -> threading.Thread:
-    """Import GX on a second thread while polars prepares the frames. The import is about 5 s of Python
-    whatever the data; polars works on its own threads outside the GIL, so on two cores the two overlap.
-    run_suite's import then finds GX loaded, or waits for it (Python's import lock)."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-    thread = threading.Thread(target=_import_gx, name="import-great-expectations", daemon=True)
-    thread.start()
-    return thread
-
-
 def validate(targets_path: Path | None = None) -> list[dict]:
     """Run both suites; the targets suite is skipped (with a warning entry) while targets.csv does not exist."""
-    start_gx_import()
     parameters = suite_parameters()
     entries = []
     for name in SUITES:

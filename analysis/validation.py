@@ -335,7 +335,8 @@ def validate(targets_path: Path | None = None) -> list[dict]:
             continue
         prepared = prepare_observations() if name == "observations" else prepare_targets(data)
         # a failure of the whole table (no row to point at) names the file a researcher edits, not the staged copy
-        origin = relative(observations_path()) if name == "observations" else relative(data)
+        origin = (relative(observations_path()) if name == "observations"
+                  else relative(data) if targets_path else relative(raw_dir() / "register" / "targets.csv"))
         entries += summarise(suite, run_suite(suite, prepared.frame, parameters), prepared, origin)
     return entries + conflicts.validation_entries(load_sources(), staged_dir())
 

@@ -228,6 +228,18 @@ def test_a_usable_figure_without_a_year_or_an_unknown_usable_is_an_error(tree):
     assert sorted(f["row"] for f in entries[0]["failing"]) == sorted([prepared.rows[undated], prepared.rows[dated]])
 
 
+def test_a_failure_of_the_whole_register_names_the_raw_register_not_its_staged_copy(tree):
+    """An empty register has no row to point at: the entry names the file a researcher edits."""
+    from analysis.paths import staged_dir
+    from analysis.schemas import table
+
+    assert statistics.main([]) == 0
+    staged = staged_dir() / "targets.csv"
+    staged.write_text(",".join(table("targets").names) + "\n", encoding="utf-8")
+    found = failures(validation.validate())
+    assert found[("targets", "not_empty", "warning")] == [("data/raw/register/targets.csv", None, None, "0")]
+
+
 def test_a_header_only_statistics_file_stops_the_build(tree, capsys):
     """A file with no figure would pass every other check and build a report with nothing in it."""
     path = tree / "data/raw/statistics/observations.csv"

@@ -4,7 +4,7 @@
 A row is accepted only if its quote is found (exactly once) in its document's normalized text and
 the numbers of the quote carry the row's value and year. Command line:
 
-    python -m analysis.register          # check every row, write data/processed/targets.csv + .parquet
+    python -m analysis.register          # check every row, stage targets.csv + .parquet for validation
     python -m analysis.register check    # check only; list every problem
     python -m analysis.register check DRAFT.csv   # check a draft file before it joins the register
     python -m analysis.register check DRAFT.csv --text PLAN.txt --period 2023-2025

@@ -34,6 +34,11 @@ class Table:
     validated: bool = False
 
     @property
+    def suffixes(self) -> tuple[str, ...]:
+        """The files the table is written as: the CSV, and its Parquet twin where it has one."""
+        return (".csv", ".parquet") if self.parquet else (".csv",)
+
+    @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]
 

@@ -69,10 +69,11 @@ def parse_csv(text: str, name: str, required: list[str], optional: list[str] = (
         if len(cells) != len(header):
             raise InputError(name, f"has {len(cells)} cells, the header has {len(header)} "
                              "(an unquoted comma inside a cell?)", row=number)
-        for column, cell in zip(header, cells):
-            if len(cell.strip()) > MAX_CELL_CHARS:
-                raise cell_too_long(name, number, column, len(cell.strip()))
-        rows.append({h: c.strip() for h, c in zip(header, cells)} | {"_row": number})
+        row = {h: c.strip() for h, c in zip(header, cells)}
+        for column, cell in row.items():
+            if len(cell) > MAX_CELL_CHARS:
+                raise cell_too_long(name, number, column, len(cell))
+        rows.append(row | {"_row": number})
     return rows
 
 

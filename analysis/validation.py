@@ -386,19 +386,23 @@ def render_html(entries: list[dict]) -> str:
     return PAGE.format(overview=esc(overview), sections="\n".join(sections))
 
 
-def errors(entries: list[dict]) -> list[dict]:
+def error_entries(entries: list[dict]) -> list[dict]:
     return [e for e in entries if not e["passed"] and e["severity"] == "error"]
+
+
+def _page_and_summary(entries: list[dict], page: Path, summary: Path) -> list:
+    """The validation page and the summary as publish outputs, the summary (a make target) last."""
+    return [(page, bytes_writer(render_html(entries).encode("utf-8"))), (summary, bytes_writer(json_bytes(entries)))]
 
 
 def publish_validated(entries: list[dict]) -> tuple[Path, Path]:
     """The suites passed: the staged tables, the page and the summary published together, the summary (the
     make target) last, so a kill part-way leaves the step to be re-run. A failure page of an earlier run goes."""
     copies = [(table_path(name, suffix), copy_writer(table_path(name, suffix, staged_dir())))
-              for name in VALIDATED_TABLES for suffix in (".csv", ".parquet") if suffix == ".csv" or table(name).parquet
+              for name in VALIDATED_TABLES for suffix in table(name).suffixes
               if table_path(name, suffix, staged_dir()).exists()]
-    *_, page, summary = publish([*copies,
-                                 (reports_dir() / "validation.html", bytes_writer(render_html(entries).encode("utf-8"))),
-                                 (processed_dir() / "validation_summary.json", bytes_writer(json_bytes(entries)))])
+    *_, page, summary = publish(copies + _page_and_summary(entries, reports_dir() / "validation.html",
+                                                           processed_dir() / "validation_summary.json"))
     for leftover in validation_failure_dir().glob("*"):
         leftover.unlink()
     return summary, page
@@ -407,15 +411,19 @@ def publish_validated(entries: list[dict]) -> tuple[Path, Path]:
 def record_failure(entries: list[dict]) -> tuple[Path, Path]:
     """The suites failed: the page and the summary go beside the staged tables; data/processed and reports/
     keep the last validated state (nothing there changes, so make deletes nothing either)."""
-    page, summary = publish([(validation_failure_dir() / "validation.html",
-                              bytes_writer(render_html(entries).encode("utf-8"))),
-                             (validation_failure_dir() / "validation_summary.json", bytes_writer(json_bytes(entries)))])
+    page, summary = publish(_page_and_summary(entries, validation_failure_dir() / "validation.html",
+                                              validation_failure_dir() / "validation_summary.json"))
     return summary, page
+
+
+def write_results(entries: list[dict]) -> tuple[Path, Path]:
+    """Publish if no error-severity expectation failed, else record the failure: (summary, page) either way."""
+    return record_failure(entries) if error_entries(entries) else publish_validated(entries)
 
 
 def first_failure(entries: list[dict], page: Path) -> InputError:
     """One line for the console: the first failing file, row and column, and where the full list is."""
-    failed = errors(entries)
+    failed = error_entries(entries)
     first = failed[0]
     where = first["failing"][0] if first["failing"] else {"file": f"expectations/{first['suite']}.json", "row": None,
                                                           "column": None, "value": None}
@@ -429,10 +437,9 @@ def first_failure(entries: list[dict], page: Path) -> InputError:
 def run() -> list[dict]:
     """The step: run the suites; publish the staged tables with the summary and the page if no error failed."""
     entries = validate()
-    if errors(entries):
-        _, page = record_failure(entries)
+    _, page = write_results(entries)
+    if error_entries(entries):
         raise first_failure(entries, page)
-    publish_validated(entries)
     return entries
 
 
@@ -444,8 +451,8 @@ def main() -> None:
     failed = [e for e in entries if not e["passed"]]
     for e in failed:
         print(f"  {e['severity']:7} {e['suite']}.{e['expectation']}: {len(e['failing'])} row(s)")
-    bad = errors(entries)
-    summary, page = record_failure(entries) if bad else publish_validated(entries)
+    bad = error_entries(entries)
+    summary, page = write_results(entries)
     print(f"validation: {len(entries)} expectations, {len(bad)} error(s), {len(failed) - len(bad)} warning(s) "
           f"in {time.perf_counter() - started:.1f} s -> {relative(summary)}, {relative(page)}")
     if bad:

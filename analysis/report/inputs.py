@@ -10,6 +10,7 @@ from pathlib import Path
 
 import polars as pl
 
+from ..assess.inputs import REGION_TYPES
 from ..errors import InputError
 from ..paths import processed_dir, relative
 from ..tables import read_table
@@ -90,5 +91,5 @@ def load_inputs(directory: Path | None = None) -> Inputs:
 
 def regions_frame(inputs: Inputs) -> pl.DataFrame:
     """The regions catalogue as a frame (region_code, level, parent_code): what links a target to its context."""
-    rows = [{k: r.get(k) or None for k in ("region_code", "level", "parent_code")} for r in inputs.regions.values()]
-    return pl.DataFrame(rows, schema={"region_code": pl.String, "level": pl.String, "parent_code": pl.String})
+    rows = [{k: r.get(k) or None for k in REGION_TYPES} for r in inputs.regions.values()]
+    return pl.DataFrame(rows, schema=REGION_TYPES)

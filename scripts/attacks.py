@@ -765,6 +765,14 @@ def change_214(root: Path) -> None:
     set_cell(root, OBS, "value", "215", YUNNAN_214)
 
 
+def staged_change(base: Path, work: Path, name: str) -> Path:
+    """A copy with one figure changed and its tables staged: the validate step, under attack, comes next."""
+    root = copy_of(base, work, name)
+    change_214(root)
+    make(root, *STAGED)
+    return root
+
+
 def change_note(root: Path) -> None:
     """A register note changed: the register step and everything after it re-run."""
     set_cell(root, REGISTER, "note", "checked again", lambda r: r["target_id"] == "T002-001")
@@ -864,9 +872,7 @@ sigkill_make("sigkill-make-25s", 25)
 def _readonly(base: Path, work: Path):
     if os.geteuid() != 0:
         return [("", "skipped", "needs root to run a step as nobody")]
-    root = copy_of(base, work, "readonly-processed")
-    change_214(root)
-    make(root, *STAGED)
+    root = staged_change(base, work, "readonly-processed")
     subprocess.run(["chmod", "-R", "a+rwX", str(root)], check=True)
     (root / "data/processed").chmod(0o555)
     before = outputs(root)
@@ -881,9 +887,7 @@ def _readonly(base: Path, work: Path):
 def _full_disk(base: Path, work: Path):
     if os.geteuid() != 0:
         return [("", "skipped", "needs root to mount a small tmpfs")]
-    root = copy_of(base, work, "full-disk-validate")
-    change_214(root)
-    make(root, *STAGED)
+    root = staged_change(base, work, "full-disk-validate")
     processed = root / "data/processed"
     keep = work / "full-disk-keep"
     shutil.copytree(processed, keep, dirs_exist_ok=True)

@@ -68,12 +68,7 @@ def prepare_observations(path) -> pl.DataFrame:
     """The processed observations with the derived columns the suite reads, built by the same polars
     steps as ``analysis.validation`` but without locating rows in the raw file (that is reporting)."""
     from analysis import validation
-    frame = pl.read_csv(path, infer_schema=False).with_row_index("_index")
-    frame = validation._with_indicator(frame).with_columns(
-        indicator_key=pl.coalesce("indicator_id", "indicator_as_published"),
-        year_number=pl.col("year").cast(pl.Int64, strict=False),
-        has_year=pl.when(pl.col("year").is_not_null()).then(pl.lit("true")).otherwise(pl.lit("false")))
-    return validation.with_year_and_usable(validation._year_over_year(frame).drop("_index"))
+    return validation.with_observation_checks(pl.read_csv(path, infer_schema=False))
 
 
 def _parameter(value, parameters: dict):

@@ -79,7 +79,11 @@ def test_gx_is_handed_the_suites_columns_with_repeating_text_as_categories(tree)
     assert handed["source_kind"].dtype == pl.Categorical  # one or two kinds over many rows
     assert handed["unit"].dtype == pl.String and handed["indicator_unit"].dtype == pl.String  # compared in pairs
     assert handed["year"].dtype == pl.String  # matched against a regex
-    assert handed["observation_id"].dtype == pl.String  # one per row
+    names_only = {"observation_id", "region_name", "indicator_as_published", "note", "usable"}  # in the column set only
+    assert all(handed[c].dtype == pl.Categorical and handed[c].null_count() == frame.height for c in names_only)
+    read = {**suite, "expectations": [*suite["expectations"], {"type": "expect_column_values_to_be_unique",
+                                                               "kwargs": {"column": "observation_id"}, "meta": {}}]}
+    assert validation.gx_frame(read, frame)["observation_id"].equals(frame["observation_id"])  # read: whole, as text
     exact = {**suite, "expectations": [{**suite["expectations"][1], "kwargs": {
         **suite["expectations"][1]["kwargs"], "exact_match": True}}]}
     assert validation.gx_frame(exact, frame).columns == frame.columns

@@ -19,3 +19,43 @@ def test_jsonschema_does_not_build_the_iri_grammar_after_analysis_is_imported():
             "    format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER).is_valid('https://example.org')\n"
             "print(sys.modules.get('rfc3987_syntax') is None, 'iri' in jsonschema.FormatChecker.checkers, ok)")
     assert _run(code).split() == ["True", "False", "True"]
+
+
+def test_great_expectations_is_imported_without_running_scipy_stats_or_altair():
+    code = ("import sys\nfrom analysis import startup\nstartup.import_great_expectations()\n"
+            "print(*(name in sys.modules for name in ('great_expectations.expectations.core',\n"
+            "    'scipy.stats._stats_py', 'altair.vegalite')))")
+    assert _run(code).split() == ["True", "False", "False"]
+
+
+def test_the_deferred_modules_are_the_real_ones_when_great_expectations_uses_them():
+    code = ("import math, sys\nfrom analysis import startup\nstartup.import_great_expectations()\n"
+            "from great_expectations.expectations.core import expect_column_kl_divergence_to_be_less_than as kl\n"
+            "print(math.isclose(kl.stats.entropy([0.5, 0.5]), math.log(2)), hasattr(kl.alt, 'Chart'))\n"
+            "import scipy.stats, altair\n"
+            "print(scipy.stats.entropy is kl.stats.entropy, type(sys.modules['altair']).__name__)")
+    assert _run(code).split() == ["True", "True", "True", "module"]
+
+
+def test_a_deferred_module_runs_once_on_first_read_of_an_attribute(tmp_path, monkeypatch):
+    from analysis import startup
+
+    (tmp_path / "counted").mkdir()
+    (tmp_path / "counted" / "__init__.py").write_text("")
+    (tmp_path / "counted" / "heavy.py").write_text("import sys\nsys.heavy_runs = getattr(sys, 'heavy_runs', 0) + 1\n"
+                                                  "ANSWER = 42\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    for name in ("counted", "counted.heavy"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setattr(sys, "heavy_runs", 0, raising=False)
+    startup.defer("counted.heavy")
+    from counted import heavy  # bound, not run
+    import counted.heavy as again
+
+    assert sys.heavy_runs == 0 and heavy is again
+    assert heavy.ANSWER == 42 and again.ANSWER == 42 and sys.heavy_runs == 1
+    import counted.heavy as real
+
+    assert real is not heavy and real.ANSWER == 42 and sys.heavy_runs == 1
+    startup.defer("counted.heavy")  # already imported: left as it is
+    assert sys.modules["counted.heavy"] is real

@@ -1,0 +1,69 @@
+"""Start-up costs the pipeline does not pay: optional imports of third-party packages that no step uses.
+
+Every step is a fresh interpreter, so an import paid at start is paid at every step of every build
+(``make bench`` measures them; ``tests/code/test_startup.py`` asserts each by its effect).
+
+* ``rfc3987_syntax``: jsonschema (imported by Great Expectations through altair, and by nbformat and
+  nbclient) imports it whenever it is installed, only to check the "iri" string format, which no schema
+  here asks for; building its grammar costs ~0.9 s. A None entry in ``sys.modules`` makes that optional
+  import fail at once, exactly as if the package were not installed (jsonschema then skips "iri").
+* ``scipy.stats`` and ``altair``: Great Expectations imports both at start for two expectations (KL
+  divergence, KS test) and their charts, which no suite here uses; together ~1.5 s of its ~3.5 s import.
+  :func:`defer` stands a module in until one of its attributes is read, so a suite that does use those
+  expectations still gets the real module, loaded on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import types
+
+NEVER_USED = ("rfc3987_syntax",)
+USED_ONLY_BY_EXPECTATIONS_WE_DO_NOT_RUN = ("scipy.stats", "altair")
+
+
+def skip_unused_optional_imports() -> None:
+    """Make the optional imports in NEVER_USED fail at once (as if not installed)."""
+    for name in NEVER_USED:
+        sys.modules.setdefault(name, None)
+
+
+class Deferred(types.ModuleType):
+    """Stands in for a module in ``sys.modules`` until an attribute of it is read, then imports the real
+    module, takes its place and answers from it.
+
+    The import system only reads ``__spec__`` (to see whether the module is still initialising), which a
+    stand-in has, so ``import x`` and ``from p import x`` bind the stand-in without running ``x``.
+    """
+
+    def __init__(self, name: str, spec) -> None:
+        super().__init__(name)
+        self.__spec__ = spec
+
+    def __getattr__(self, attribute: str):
+        name = self.__name__
+        if sys.modules.get(name) is self:
+            del sys.modules[name]
+        real = importlib.import_module(name)
+        self.__dict__.update(real.__dict__)  # later reads through this stand-in find the real values
+        return getattr(real, attribute)
+
+
+def defer(*names: str) -> None:
+    """Put a :class:`Deferred` stand-in in ``sys.modules`` for each module not imported yet."""
+    for name in names:
+        if name in sys.modules:
+            continue
+        spec = importlib.util.find_spec(name)  # imports the parent package only (scipy: a few ms)
+        if spec is not None:
+            sys.modules[name] = Deferred(name, spec)
+
+
+def import_great_expectations():
+    """``great_expectations``, imported without running the modules only its unused expectations need."""
+    defer(*USED_ONLY_BY_EXPECTATIONS_WE_DO_NOT_RUN)
+    import great_expectations
+
+    return great_expectations

@@ -49,8 +49,8 @@ def test_a_deferred_module_runs_once_on_first_read_of_an_attribute(tmp_path, mon
         monkeypatch.delitem(sys.modules, name, raising=False)
     monkeypatch.setattr(sys, "heavy_runs", 0, raising=False)
     startup.defer("counted.heavy")
-    from counted import heavy  # bound, not run
     import counted.heavy as again
+    from counted import heavy  # bound, not run
 
     assert sys.heavy_runs == 0 and heavy is again
     assert heavy.ANSWER == 42 and again.ANSWER == 42 and sys.heavy_runs == 1

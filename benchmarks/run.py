@@ -41,7 +41,7 @@ import polars as pl
 
 from . import synthetic
 
-BARS = {"assess_s": 2.0, "assess_mb": 2048, "validate_s": 30.0, "total_s": 180.0,
+BARS = {"assess_s": 2.0, "assess_s_targets": 100_000, "assess_mb": 2048, "validate_s": 30.0, "total_s": 180.0,
         "load_floor_ratio": 1.5, "validate_floor_ratio": 2.5}
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}  # targets; observations: the national panel
 REFERENCE_BUDGET_S = 60.0  # the reference runs on every target if projected to take at most this long
@@ -393,8 +393,12 @@ def notes(stages: dict) -> None:
 
 
 def bars_met(stages: dict, total: float) -> dict[str, bool]:
+    """Each bar and whether it is met. The 2 s assessment bar was set for 100,000 targets (issue 7), so it
+    is judged only up to that size; the 2 GB bar holds at every size up to a million (issue 16)."""
     a, load, v = stages["assess"], stages["load"], stages["validate"]
-    return {"assess under 2 s": a["wall_s"] < BARS["assess_s"],
+    timed = {"assess under 2 s (up to 100,000 targets)": a["wall_s"] < BARS["assess_s"]} \
+        if a["targets"] <= BARS["assess_s_targets"] else {}
+    return {**timed,
             "assess under 2 GB": a["peak_rss_mb"] < BARS["assess_mb"],
             "load within 1.5x its floor (time)": load["ratio_to_floor"]["time"] <= BARS["load_floor_ratio"],
             "load within 1.5x its floor (peak memory)":

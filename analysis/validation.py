@@ -102,6 +102,29 @@ def suite_parameters() -> dict:
 
 
 
+def sets_cut_to_frame(suite: dict, frame: pl.DataFrame, parameters: dict) -> dict:
+    """``parameters`` with each set that only in-set expectations use cut to the values that occur in the
+    columns checked against it (order kept).
+
+    Every row gets the same verdict: a value of the frame is in the cut set exactly when it is in the
+    whole one. GX copies each expectation's value set thousands of times while it validates (pydantic-v1
+    model dumps), so the 3,213 region codes of the catalogue cost ~2 s on a frame that holds 30 of them.
+    """
+    columns: dict[str, list[str]] = {}
+    for spec in suite["expectations"]:
+        for value in spec["kwargs"].values():
+            if isinstance(value, dict) and "$PARAMETER" in value:
+                in_set = spec["type"] == "expect_column_values_to_be_in_set" and value is spec["kwargs"].get("value_set")
+                columns.setdefault(value["$PARAMETER"], []).append(spec["kwargs"]["column"] if in_set else None)
+    cut = dict(parameters)
+    for name, checked in columns.items():
+        if None in checked or not all(c in frame.columns for c in checked) or not isinstance(parameters.get(name), list):
+            continue
+        occurring = set().union(*(frame[c].drop_nulls().unique().to_list() for c in checked))
+        cut[name] = [v for v in parameters[name] if v in occurring]
+    return cut
+
+
 def _with_indicator(frame: pl.DataFrame) -> pl.DataFrame:
     """Join the indicator's unit and plausible range; flag values outside it (null where it cannot be judged)."""
     indicators = pl.DataFrame([{"indicator_id": k, "indicator_unit": v["unit"], "_min": v["min"], "_max": v["max"]}
@@ -284,7 +307,7 @@ def run_suite(suite: dict, frame: pl.DataFrame, parameters: dict) -> list:
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     batch = (context.data_sources.add_pandas(f"edugap-{suite['name']}").add_dataframe_asset(suite["name"])
              .add_batch_definition_whole_dataframe("all"))
-    dataframe = gx_frame(suite, frame).to_pandas()
+    dataframe, cut = gx_frame(suite, frame).to_pandas(), sets_cut_to_frame(suite, frame, parameters)
 
     def run(name: str, expectations: list[dict], result_format: str) -> dict:
         expectation_suite = gx.ExpectationSuite(name=name, expectations=expectations)
@@ -294,7 +317,7 @@ def run_suite(suite: dict, frame: pl.DataFrame, parameters: dict) -> list:
                              "and a configuration GX accepts (see the log above)")
         definition = context.validation_definitions.add(gx.ValidationDefinition(
             name=name, data=batch, suite=context.suites.add(expectation_suite)))
-        result = definition.run(batch_parameters={"dataframe": dataframe}, expectation_parameters=parameters,
+        result = definition.run(batch_parameters={"dataframe": dataframe}, expectation_parameters=cut,
                                 result_format={"result_format": result_format})
         return {r.expectation_config.meta["name"]: r for r in result.results}
 

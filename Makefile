@@ -175,10 +175,19 @@ $(DATAPACKAGE): $(CANDIDATES) $(VALIDATION) $(ASSESSMENTS) $(TARGET_SEARCHES) $(
 
 notebooks: $(EXECUTED) ## Execute the step notebooks; the report links the executed copies
 
-reports/_build/notebooks/%.ipynb: notebooks/%.py $(DATAPACKAGE) $(CODE_NOTEBOOKS) | $(STAMP)
+# A step notebook waits for the tables it reads (NOTEBOOK_READS_<name>), so 01 and 02 run beside the
+# assessment instead of after everything; a notebook not listed waits for the whole data package.
+NOTEBOOK_READS_01_validate_statistics := $(VALIDATION)
+NOTEBOOK_READS_02_target_register := $(VALIDATION) $(CANDIDATES)
+NOTEBOOK_READS_03_gap_analysis := $(ASSESSMENTS) $(REFERENCE)
+NOTEBOOK_READS_04_region_profile := $(ASSESSMENTS) $(VALIDATION) $(REFERENCE)
+
+.SECONDEXPANSION:
+reports/_build/notebooks/%.ipynb: notebooks/%.py $$(or $$(NOTEBOOK_READS_$$*),$$(DATAPACKAGE)) $(CODE_NOTEBOOKS) \
+    | $(STAMP)
 	$(EDUGAP) notebook $< $@
 
-reports/_build/notebooks/04_region_profile-%.ipynb: notebooks/04_region_profile.py $(DATAPACKAGE) \
+reports/_build/notebooks/04_region_profile-%.ipynb: notebooks/04_region_profile.py $(NOTEBOOK_READS_04_region_profile) \
     $(CODE_NOTEBOOKS) | $(STAMP)
 	$(EDUGAP) notebook $< $@ -p region_code=$*
 

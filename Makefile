@@ -175,20 +175,23 @@ $(DATAPACKAGE): $(CANDIDATES) $(VALIDATION) $(ASSESSMENTS) $(TARGET_SEARCHES) $(
 
 notebooks: $(EXECUTED) ## Execute the step notebooks; the report links the executed copies
 
-# A step notebook waits for the tables it reads (NOTEBOOK_READS_<name>), so 01 and 02 run beside the
-# assessment instead of after everything; a notebook not listed waits for the whole data package.
+# A step notebook re-runs when a table it reads changes (NOTEBOOK_READS_<name>; a notebook not listed
+# reads the whole data package). All but the first also wait for the data package to be written (an
+# order-only prerequisite, which never re-runs anything): make has no priorities, and the report, the
+# longest step, must not wait for a notebook to free a job slot. 01 runs beside the assessment.
 NOTEBOOK_READS_01_validate_statistics := $(VALIDATION)
 NOTEBOOK_READS_02_target_register := $(VALIDATION) $(CANDIDATES)
 NOTEBOOK_READS_03_gap_analysis := $(ASSESSMENTS) $(REFERENCE)
 NOTEBOOK_READS_04_region_profile := $(ASSESSMENTS) $(VALIDATION) $(REFERENCE)
+NOTEBOOK_AFTER_01_validate_statistics := $(VALIDATION)
 
 .SECONDEXPANSION:
 reports/_build/notebooks/%.ipynb: notebooks/%.py $$(or $$(NOTEBOOK_READS_$$*),$$(DATAPACKAGE)) $(CODE_NOTEBOOKS) \
-    | $(STAMP)
+    | $(STAMP) $$(or $$(NOTEBOOK_AFTER_$$*),$$(DATAPACKAGE))
 	$(EDUGAP) notebook $< $@
 
 reports/_build/notebooks/04_region_profile-%.ipynb: notebooks/04_region_profile.py $(NOTEBOOK_READS_04_region_profile) \
-    $(CODE_NOTEBOOKS) | $(STAMP)
+    $(CODE_NOTEBOOKS) | $(STAMP) $(DATAPACKAGE)
 	$(EDUGAP) notebook $< $@ -p region_code=$*
 
 report: $(REPORT) ## Render the HTML report (Quarto if installed, else the Jupyter fallback)

@@ -88,8 +88,8 @@ TARGET_SEARCHES := data/processed/target_searches.csv
 DATAPACKAGE := data/processed/datapackage.json
 REPORT := reports/_site/index.html
 NOTEBOOKS := $(filter-out notebooks/04_region_profile.py,$(wildcard notebooks/[0-9]*.py))
-EXECUTED := $(patsubst notebooks/%.py,reports/_build/notebooks/%.ipynb,$(NOTEBOOKS)) \
-            $(foreach r,$(PLAN_REGIONS),reports/_build/notebooks/04_region_profile-$(r).ipynb)
+PROFILES := $(foreach r,$(PLAN_REGIONS),reports/_build/notebooks/04_region_profile-$(r).ipynb)
+EXECUTED := $(patsubst notebooks/%.py,reports/_build/notebooks/%.ipynb,$(NOTEBOOKS)) $(PROFILES)
 
 .PHONY: all help venv verify normalize register candidates statistics validate assess searches datapackage \
         notebooks report test test-fast lint bench record release clean distclean
@@ -190,9 +190,12 @@ reports/_build/notebooks/%.ipynb: notebooks/%.py $$(or $$(NOTEBOOK_READS_$$*),$$
     | $(STAMP) $$(or $$(NOTEBOOK_AFTER_$$*),$$(DATAPACKAGE))
 	$(EDUGAP) notebook $< $@
 
-reports/_build/notebooks/04_region_profile-%.ipynb: notebooks/04_region_profile.py $(NOTEBOOK_READS_04_region_profile) \
-    $(CODE_NOTEBOOKS) | $(STAMP) $(DATAPACKAGE)
-	$(EDUGAP) notebook $< $@ -p region_code=$*
+# The region profile once per plan region (PROFILES), all in one kernel: one start instead of one per region.
+comma := ,
+$(PROFILES) &: notebooks/04_region_profile.py $(NOTEBOOK_READS_04_region_profile) $(CODE_NOTEBOOKS) \
+    | $(STAMP) $(DATAPACKAGE)
+	$(EDUGAP) notebook $< 'reports/_build/notebooks/04_region_profile-{region_code}.ipynb' \
+	    --each region_code=$(subst $() ,$(comma),$(strip $(PLAN_REGIONS)))
 
 report: $(REPORT) ## Render the HTML report (Quarto if installed, else the Jupyter fallback)
 

@@ -61,3 +61,34 @@ def test_executing_a_script_twice_gives_the_same_bytes(tmp_path):
     assert notebooks.main([str(script), str(second), "-p", "prefix=q"]) == 0
     assert first.read_bytes() == second.read_bytes()
     assert b'"id": "injected-parameters"' in first.read_bytes() and b"q0" in first.read_bytes()
+
+
+SHARED_KERNEL_SCRIPT = '''# %% tags=["parameters"]
+label = "a"
+
+# %%
+print(sorted(name for name in dir() if name.startswith("seen_")))  # what an earlier notebook left behind
+globals()["seen_" + label] = True
+
+# %%
+label * 3
+'''
+
+
+def test_copies_run_in_one_kernel_are_the_bytes_each_gives_in_a_kernel_of_its_own(tmp_path):
+    script = tmp_path / "profile.py"
+    script.write_text(SHARED_KERNEL_SCRIPT, encoding="utf-8")
+    assert notebooks.main([str(script), str(tmp_path / "shared-{label}.ipynb"), "--each", "label=a,b,c"]) == 0
+    for label in "abc":
+        alone = tmp_path / f"alone-{label}.ipynb"
+        assert notebooks.main([str(script), str(alone), "-p", f"label={label}"]) == 0
+        shared = (tmp_path / f"shared-{label}.ipynb").read_bytes()
+        assert shared == alone.read_bytes()
+        assert b'"execution_count": 1' in shared and b"[]" in shared and f"'{label * 3}'".encode() in shared
+
+
+def test_a_failing_copy_writes_no_copy(tmp_path):
+    script = tmp_path / "profile.py"
+    script.write_text(SHARED_KERNEL_SCRIPT + "\n# %%\nassert label != 'b'\n", encoding="utf-8")
+    assert notebooks.main([str(script), str(tmp_path / "shared-{label}.ipynb"), "--each", "label=a,b"]) == 1
+    assert list(tmp_path.glob("shared-*")) == []

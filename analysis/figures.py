@@ -26,6 +26,7 @@ from matplotlib import font_manager  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
+from .startup import import_seaborn  # noqa: E402
 from .vocabulary import ASSESSABLE, STATUS, STATUSES  # noqa: E402, F401  (STATUS: for callers)
 
 # Fonts that cover simplified Chinese, in order of preference. The Debian packages that provide them.
@@ -170,7 +171,7 @@ def heatmap(cells: list[dict], regions: list[tuple[str, str]], indicators: list[
     indicators are the rows.
     """
     import numpy as np
-    import seaborn as sns
+    sns = import_seaborn()
 
     codes = [s.code for s in STATUSES]
     grid = np.full((len(indicators), len(regions)), np.nan)

@@ -11,6 +11,11 @@ Every step is a fresh interpreter, so an import paid at start is paid at every s
   divergence, KS test) and their charts, which no suite here uses; together ~1.5 s of its ~3.5 s import.
   :func:`defer` stands a module in until one of its attributes is read, so a suite that does use those
   expectations still gets the real module, loaded on first use.
+* ``scipy.stats`` and ``scipy.cluster`` for seaborn: seaborn imports them at start only for kernel
+  density estimates and clustermaps; the figures draw neither (one ``sns.heatmap``). :func:`import_seaborn`
+  imports seaborn while they cannot be imported (~1 s less): seaborn then uses its bundled copy of
+  scipy's ``gaussian_kde``, as it does where scipy is missing, and ``clustermap`` says it needs scipy.
+  Afterwards both import normally for any other code.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ import types
 
 NEVER_USED = ("rfc3987_syntax",)
 USED_ONLY_BY_EXPECTATIONS_WE_DO_NOT_RUN = ("scipy.stats", "altair")
+USED_ONLY_BY_SEABORN_PLOTS_WE_DO_NOT_DRAW = ("scipy.stats", "scipy.cluster")
 
 
 def skip_unused_optional_imports() -> None:
@@ -67,3 +73,19 @@ def import_great_expectations():
     import great_expectations
 
     return great_expectations
+
+
+def import_seaborn():
+    """``seaborn``, imported without ``scipy.stats`` and ``scipy.cluster`` (see the module docstring)."""
+    if "seaborn" in sys.modules:
+        return sys.modules["seaborn"]
+    blocked = [name for name in USED_ONLY_BY_SEABORN_PLOTS_WE_DO_NOT_DRAW if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # "import" of a None entry raises ImportError at once
+    try:
+        import seaborn
+    finally:
+        for name in blocked:
+            if sys.modules.get(name, ...) is None:
+                del sys.modules[name]
+    return seaborn

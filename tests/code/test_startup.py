@@ -59,3 +59,10 @@ def test_a_deferred_module_runs_once_on_first_read_of_an_attribute(tmp_path, mon
     assert real is not heavy and real.ANSWER == 42 and sys.heavy_runs == 1
     startup.defer("counted.heavy")  # already imported: left as it is
     assert sys.modules["counted.heavy"] is real
+
+
+def test_seaborn_is_imported_without_scipy_stats_which_imports_normally_afterwards():
+    code = ("import sys\nfrom analysis import startup\nsns = startup.import_seaborn()\n"
+            "print(*(name in sys.modules for name in ('seaborn', 'scipy.stats', 'scipy.cluster')))\n"
+            "import scipy.stats\nprint(round(float(scipy.stats.norm.cdf(0)), 2), hasattr(sns, 'heatmap'))")
+    assert _run(code).split() == ["True", "False", "False", "0.5", "True"]

@@ -25,7 +25,6 @@ import html
 import io
 import json
 import math
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -45,7 +44,7 @@ from .reference import load_indicators, load_regions
 from .schemas import VALIDATED_TABLES, table
 from .semantics import FALL_WORDS, RISE_WORDS, VALUE_RULES
 from .snapshot import read_raw, read_raw_text
-from .startup import import_great_expectations
+from .startup import import_great_expectations, start_importing_great_expectations
 from .statistics import load_sources, observations_path
 from .tables import read_table, table_path
 from .vocabulary import (
@@ -59,6 +58,7 @@ from .vocabulary import (
 
 SEVERITY = {"critical": "error", "warning": "warning", "info": "warning"}
 SUITES = ("observations", "targets")
+SMALL_SET = 100  # catalogue sets up to this size go to GX whole (see sets_cut_to_frame)
 
 
 @dataclass
@@ -109,6 +109,7 @@ def sets_cut_to_frame(suite: dict, frame: pl.DataFrame, parameters: dict) -> dic
     Every row gets the same verdict: a value of the frame is in the cut set exactly when it is in the
     whole one. GX copies each expectation's value set thousands of times while it validates (pydantic-v1
     model dumps), so the 3,213 region codes of the catalogue cost ~2 s on a frame that holds 30 of them.
+    A set of at most SMALL_SET values is left whole: GX copies it for nothing worth a pass over the column.
     """
     columns: dict[str, list[str]] = {}
     for spec in suite["expectations"]:
@@ -118,7 +119,9 @@ def sets_cut_to_frame(suite: dict, frame: pl.DataFrame, parameters: dict) -> dic
                 columns.setdefault(value["$PARAMETER"], []).append(spec["kwargs"]["column"] if in_set else None)
     cut = dict(parameters)
     for name, checked in columns.items():
-        if None in checked or not all(c in frame.columns for c in checked) or not isinstance(parameters.get(name), list):
+        whole = parameters.get(name)
+        if (None in checked or not all(c in frame.columns for c in checked) or not isinstance(whole, list)
+                or len(whole) <= SMALL_SET):
             continue
         occurring = set().union(*(frame[c].drop_nulls().unique().to_list() for c in checked))
         cut[name] = [v for v in parameters[name] if v in occurring]
@@ -299,7 +302,6 @@ def run_suite(suite: dict, frame: pl.DataFrame, parameters: dict) -> list:
     ``Batch.validate`` loads it twice, and each load fingerprints the whole frame
     (``pd.util.hash_pandas_object``; GX skips that only above 1 GB of shallow pandas memory).
     """
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     gx = import_great_expectations()
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
@@ -370,6 +372,7 @@ def _skipped(name: str, data_file: str, reason: str) -> dict:
 
 def validate(targets_path: Path | None = None) -> list[dict]:
     """Run both suites; the targets suite is skipped (with a warning entry) while targets.csv does not exist."""
+    start_importing_great_expectations()  # overlaps the preparation below
     parameters = suite_parameters()
     entries = []
     for name in SUITES:

@@ -101,7 +101,7 @@ def test_gx_finds_the_same_rows_in_the_handed_frame_as_in_the_whole_frame(tree, 
     assert not all(passed for passed, _ in summary(whole)), "the frame has failing rows"
 
 
-def test_catalogue_sets_are_cut_to_the_values_in_the_frame_without_changing_any_verdict():
+def test_catalogue_sets_are_cut_to_the_values_in_the_frame_without_changing_any_verdict(monkeypatch):
     suite = {"expectations": [
         {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "region_code", "value_set": {"$PARAMETER": "codes"}}},
         {"type": "expect_column_values_to_be_in_set", "kwargs": {"column": "parent", "value_set": {"$PARAMETER": "codes"}}},
@@ -110,6 +110,8 @@ def test_catalogue_sets_are_cut_to_the_values_in_the_frame_without_changing_any_
     frame = pl.DataFrame({"region_code": ["530600", "999999", None], "parent": ["530000", "530600", "530600"],
                           "kind": ["a", "b", "a"]})
     parameters = {"codes": ["110000", "530000", "530600", "530621"], "kinds": ["a", "b", "c"], "year": 2026}
+    assert validation.sets_cut_to_frame(suite, frame, parameters) == parameters  # small sets go whole
+    monkeypatch.setattr(validation, "SMALL_SET", 2)
     cut = validation.sets_cut_to_frame(suite, frame, parameters)
     assert cut["codes"] == ["530000", "530600"]  # catalogue order; 999999 stays outside, as in the whole set
     assert cut["kinds"] == ["a", "b", "c"] and cut["year"] == 2026  # a set used by another check is left whole

@@ -66,3 +66,15 @@ def test_seaborn_is_imported_without_scipy_stats_which_imports_normally_afterwar
             "print(*(name in sys.modules for name in ('seaborn', 'scipy.stats', 'scipy.cluster')))\n"
             "import scipy.stats\nprint(round(float(scipy.stats.norm.cdf(0)), 2), hasattr(sns, 'heatmap'))")
     assert _run(code).split() == ["True", "False", "False", "0.5", "True"]
+
+
+def test_great_expectations_imports_on_a_thread_and_a_failure_there_is_raised_by_the_callers_import():
+    code = ("import threading\nfrom analysis import startup\ncalls, real = [], startup._import_great_expectations\n"
+            "def flaky():\n"
+            "    calls.append(threading.current_thread().name)\n"
+            "    if threading.current_thread().name != 'MainThread':\n"
+            "        raise RuntimeError('the import on the thread failed')\n"
+            "    raise ImportError('no module named great_expectations (the caller sees this)')\n"
+            "startup._import_great_expectations = flaky\nstartup.start_importing_great_expectations()\n"
+            "try:\n    startup.import_great_expectations()\nexcept ImportError as exc:\n    print(calls, 'ImportError')\n")
+    assert _run(code).split() == ["['import-great-expectations',", "'MainThread']", "ImportError"]

@@ -1,7 +1,7 @@
 # edugap — `make` builds everything (creating .venv first if needed); `make help` lists the targets.
 # Every target is a real file with its complete prerequisites, so `make` rebuilds only what changed.
 # A step that writes several files has one main target, written last; its other outputs depend on it
-# with an empty recipe. Each step's code prerequisites are generated from its imports, and the plans'
+# with an empty recipe (the region profiles, written together, are one grouped target: GNU make >= 4.3). Each step's code prerequisites are generated from its imports, and the plans'
 # normalization rules from their checked metadata (analysis/deps.py -> data/interim/make.mk), so they
 # cannot drift, and nothing from a data file is ever evaluated by make or a shell.
 
@@ -13,6 +13,9 @@ JOBS ?= 2
 MAKEFLAGS += -j$(JOBS) --output-sync=target
 .DELETE_ON_ERROR:
 .SUFFIXES:
+ifeq ($(filter grouped-target,$(.FEATURES)),)
+$(error GNU make 4.3 or later is needed (this is $(MAKE_VERSION)); on macOS: brew install make, then gmake)
+endif
 
 PYTHON ?= python3
 VENV := .venv
@@ -176,19 +179,15 @@ $(DATAPACKAGE): $(CANDIDATES) $(VALIDATION) $(ASSESSMENTS) $(TARGET_SEARCHES) $(
 notebooks: $(EXECUTED) ## Execute the step notebooks; the report links the executed copies
 
 # A step notebook re-runs when a table it reads changes (NOTEBOOK_READS_<name>; a notebook not listed
-# reads the whole data package). All but the first also wait for the data package to be written (an
-# order-only prerequisite, which never re-runs anything): make has no priorities, and the report, the
-# longest step, must not wait for a notebook to free a job slot. 01 runs beside the assessment.
+# reads the whole data package). All but the first also wait for the data package to be written
+# (NOTEBOOK_WAITS_FOR_<name>, an order-only prerequisite, which never re-runs anything): make has no
+# priorities, and the report, the longest step, must not wait for a notebook to free a job slot. 01 runs
+# beside the assessment. The rule that reads these is at the end of this file (it needs second expansion).
 NOTEBOOK_READS_01_validate_statistics := $(VALIDATION)
 NOTEBOOK_READS_02_target_register := $(VALIDATION) $(CANDIDATES)
 NOTEBOOK_READS_03_gap_analysis := $(ASSESSMENTS) $(REFERENCE)
 NOTEBOOK_READS_04_region_profile := $(ASSESSMENTS) $(VALIDATION) $(REFERENCE)
-NOTEBOOK_AFTER_01_validate_statistics := $(VALIDATION)
-
-.SECONDEXPANSION:
-reports/_build/notebooks/%.ipynb: notebooks/%.py $$(or $$(NOTEBOOK_READS_$$*),$$(DATAPACKAGE)) $(CODE_NOTEBOOKS) \
-    | $(STAMP) $$(or $$(NOTEBOOK_AFTER_$$*),$$(DATAPACKAGE))
-	$(EDUGAP) notebook $< $@
+NOTEBOOK_WAITS_FOR_01_validate_statistics := $(VALIDATION)
 
 # The region profile once per plan region (PROFILES), all in one kernel: one start instead of one per region.
 comma := ,
@@ -232,3 +231,9 @@ clean: ## Remove generated files (never data/raw)
 
 distclean: clean ## Also remove the virtual environment
 	rm -rf $(VENV)
+
+# ---- step notebooks (last: .SECONDEXPANSION expands every prerequisite list after it a second time) ----
+.SECONDEXPANSION:
+reports/_build/notebooks/%.ipynb: notebooks/%.py $$(or $$(NOTEBOOK_READS_$$*),$$(DATAPACKAGE)) $(CODE_NOTEBOOKS) \
+    | $(STAMP) $$(or $$(NOTEBOOK_WAITS_FOR_$$*),$$(DATAPACKAGE))
+	$(EDUGAP) notebook $< $@

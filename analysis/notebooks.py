@@ -76,9 +76,10 @@ def execute_in_one_kernel(runs: list[tuple[object, str]], cwd: Path, timeout: in
     """Run each (notebook, name) in turn in one kernel, every cell with nbclient in ``cwd``.
 
     Starting a kernel and importing polars and the project costs ~2 s; the region profile runs once per
-    plan region. Between two notebooks the kernel forgets the names the first defined and counts cells
-    from 1 again (:func:`_forget`), so each executed copy is what a kernel of its own gives (a test
-    compares the bytes); imported modules stay, which is the saving.
+    plan region. Between two notebooks the kernel forgets the names the first defined, which warnings it
+    showed, and counts cells from 1 again (:func:`_forget`), so each executed copy of the region profile
+    is what a kernel of its own gives (a test compares the bytes); imported modules stay, which is the
+    saving. Every notebook runs in the first one's working folder.
 
     The kernel talks over IPC sockets in a private temporary folder, not TCP ports: two builds at once
     cannot take each other's port, and nothing is sent unencrypted over the network stack."""
@@ -108,12 +109,22 @@ def execute_in_one_kernel(runs: list[tuple[object, str]], cwd: Path, timeout: in
                 manager.shutdown_kernel()
 
 
-FORGET = "get_ipython().run_line_magic('reset', '-f')\nget_ipython().execution_count = 1"
+FORGET = """\
+get_ipython().run_line_magic('reset', '-f')
+get_ipython().execution_count = 1
+import warnings as _warnings
+_filters = _warnings.filters[:]
+_warnings.resetwarnings()  # forgets which warnings were shown once (every module's registry), then
+_warnings.filters[:] = _filters  # the same filters again
+del _warnings, _filters
+"""
 
 
 def _forget(manager, timeout: int) -> None:
-    """Clear the kernel's user names and history and restart its cell count (silently: no output, no
-    count of its own)."""
+    """Clear the kernel's user names and history, restart its cell count and forget which warnings it
+    has shown (silently: no output, no count of its own). What stays: imported modules and their own
+    state (polars' and matplotlib's settings, caches, the working folder); the notebooks run here set
+    what they need themselves."""
     client = manager.client()
     client.start_channels()
     try:
@@ -178,6 +189,8 @@ def _each(ctx, param, value: str | None) -> tuple[str, list[str]] | None:
     key, sep, values = value.partition("=")
     if not sep or not key.isidentifier() or not all(values.split(",")):
         raise click.BadParameter(f"{value!r} is not NAME=VALUE,VALUE,...")
+    if len(set(values.split(","))) != len(values.split(",")):
+        raise click.BadParameter(f"{value!r} names a value twice (each value is one executed copy)")
     return key, values.split(",")
 
 

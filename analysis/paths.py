@@ -9,14 +9,15 @@ from pathlib import Path
 
 def project_root() -> Path:
     """The tree the pipeline works on: ``EDUGAP_ROOT`` if set (tests use a temporary copy), else the repo."""
-    return _resolved_root(os.environ.get("EDUGAP_ROOT"))
+    env = os.environ.get("EDUGAP_ROOT")
+    return _resolved_root(env, os.getcwd() if env and not os.path.isabs(env) else None)
 
 
 @lru_cache(maxsize=16)
-def _resolved_root(env: str | None) -> Path:
-    """Resolved once per value of EDUGAP_ROOT: messages name files row by row (3,213 regions), and each
-    resolve walks the path with a system call per component."""
-    return Path(env).resolve() if env else Path(__file__).resolve().parent.parent
+def _resolved_root(env: str | None, cwd: str | None) -> Path:
+    """Resolved once per value of EDUGAP_ROOT (and working folder, for a relative one): messages name
+    files row by row (3,213 regions), and each resolve walks the path with a system call per component."""
+    return (Path(cwd or ".") / env).resolve() if env else Path(__file__).resolve().parent.parent
 
 
 def raw_dir() -> Path:
@@ -53,11 +54,13 @@ def expectations_dir() -> Path:
 
 def relative(path: Path) -> str:
     """Path as shown in messages and manifests: relative to the project root, with forward slashes."""
-    return _relative(Path(path), project_root())
+    path = Path(path)
+    return _relative(path if path.is_absolute() else Path.cwd() / path, project_root())
 
 
 @lru_cache(maxsize=4096)
 def _relative(path: Path, root: Path) -> str:
+    """Cached per absolute path and root (a folder that later becomes a symbolic link is not seen)."""
     try:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:

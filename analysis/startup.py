@@ -44,7 +44,10 @@ class Deferred(types.ModuleType):
     module, takes its place and answers from it.
 
     The import system only reads ``__spec__`` (to see whether the module is still initialising), which a
-    stand-in has, so ``import x`` and ``from p import x`` bind the stand-in without running ``x``.
+    stand-in has, so ``import x`` and ``from p import x`` bind the stand-in without running ``x``. Code
+    that reads any other attribute of every module in ``sys.modules`` loads the real one (correct, only
+    slower). Once loaded, the stand-in answers from a copy of the module's names: a later change to the
+    module's attributes (a test's monkeypatch) is not seen through it.
     """
 
     def __init__(self, name: str, spec) -> None:
@@ -73,17 +76,27 @@ def defer(*names: str) -> None:
 def import_great_expectations():
     """``great_expectations``, imported without running the modules only its unused expectations need
     (waiting for :func:`start_importing_great_expectations` if one is under way)."""
-    if _background_import is not None:
-        _background_import.join()
+    finish_background_import()
+    _before_importing_great_expectations()
     return _import_great_expectations()
 
 
-def _import_great_expectations():
+def _before_importing_great_expectations() -> None:
+    """On the caller's thread: the environment is written before any other thread may read it."""
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     defer(*USED_ONLY_BY_EXPECTATIONS_WE_DO_NOT_RUN)
+
+
+def _import_great_expectations():
     import great_expectations
 
     return great_expectations
+
+
+def finish_background_import() -> None:
+    """Wait for :func:`start_importing_great_expectations`, if it started one."""
+    if _background_import is not None:
+        _background_import.join()
 
 
 _background_import: threading.Thread | None = None
@@ -96,6 +109,8 @@ def start_importing_great_expectations() -> None:
     import fails, that call imports again and raises the error where it can be reported."""
     global _background_import
     if _background_import is None and "great_expectations" not in sys.modules:
+        _before_importing_great_expectations()
+
         def attempt() -> None:
             with contextlib.suppress(BaseException):  # the caller's own import raises it again
                 _import_great_expectations()

@@ -44,7 +44,7 @@ from .reference import load_indicators, load_regions
 from .schemas import VALIDATED_TABLES, table
 from .semantics import FALL_WORDS, RISE_WORDS, VALUE_RULES
 from .snapshot import read_raw, read_raw_text
-from .startup import import_great_expectations, start_importing_great_expectations
+from .startup import finish_background_import, import_great_expectations, start_importing_great_expectations
 from .statistics import load_sources, observations_path
 from .tables import read_table, table_path
 from .vocabulary import (
@@ -98,8 +98,6 @@ def suite_parameters() -> dict:
             "source_ids": sorted(load_sources()), "current_year": as_of_year(load_params()),
             "target_kinds": TARGET_KIND_CODES, "comparators": COMPARATOR_CODES, "source_kinds": SOURCE_KINDS,
             "target_directions": TARGET_DIRECTIONS, "periods": PERIOD_CODES, "value_rules": sorted(VALUE_RULES)}
-
-
 
 
 def sets_cut_to_frame(suite: dict, frame: pl.DataFrame, parameters: dict) -> dict:
@@ -251,7 +249,8 @@ def gx_frame(suite: dict, frame: pl.DataFrame) -> pl.DataFrame:
     """The frame handed to GX: the same rows, fewer and cheaper columns, the same results.
 
     * Only the columns the suite names (its required column set, and every column an expectation reads);
-      all of them when the suite checks the column set exactly or counts columns.
+      all of them when the suite checks the column set exactly or counts columns. The whole frame, as it
+      is, when an expectation has a ``row_condition`` (it may read any column).
     * A column named only by a table-level expectation (column set, column count) goes as an empty
       categorical: those expectations read column names, never values, and GX would otherwise fingerprint
       two million distinct ids it never checks (2 s of a 7 s run at national scale). A column any
@@ -266,21 +265,23 @@ def gx_frame(suite: dict, frame: pl.DataFrame) -> pl.DataFrame:
     GX fingerprints every batch under 1 GB (``hash_pandas_dataframe`` in its pandas execution engine, with
     no setting to turn it off): these choices are what make that, and each filter, cheap.
     """
-    named, valued, exact = set(), set(), False
+    if any("row_condition" in spec["kwargs"] for spec in suite["expectations"]):
+        return frame  # a condition may read any column: the whole frame, as it is
+    in_column_set, read, exact = set(), set(), False
     for spec in suite["expectations"]:
         kwargs, kind = spec["kwargs"], spec["type"]
         if kind.startswith("expect_table_column") and not (
                 kind == "expect_table_columns_to_match_set" and kwargs.get("exact_match") is False):
             exact = True
-        named |= set(kwargs.get("column_set", []))
-        valued |= set(kwargs.get("column_list", [])) | {kwargs[key] for key in ("column", "column_A", "column_B")
-                                                        if key in kwargs}
+        in_column_set |= set(kwargs.get("column_set", []))
+        read |= set(kwargs.get("column_list", [])) | {kwargs[key] for key in ("column", "column_A", "column_B")
+                                                      if key in kwargs}
     as_text = {spec["kwargs"][key] for spec in suite["expectations"] for key in ("column_A", "column_B")
                if key in spec["kwargs"]}
     as_text |= {spec["kwargs"]["column"] for spec in suite["expectations"]
                 if spec["type"] == "expect_column_values_to_match_regex"}
-    handed = frame if exact else frame.select(c for c in frame.columns if c in named | valued)
-    names_only = [c for c in handed.columns if c not in valued]
+    handed = frame if exact else frame.select(c for c in frame.columns if c in in_column_set | read)
+    names_only = [c for c in handed.columns if c not in read]
     handed = handed.with_columns(pl.lit(None, pl.Categorical).alias(c) for c in names_only)
     text = [c for c, dtype in handed.schema.items() if dtype == pl.String and c not in as_text]
     if not text or handed.height == 0:
@@ -296,7 +297,8 @@ def run_suite(suite: dict, frame: pl.DataFrame, parameters: dict) -> list:
 
     Two passes over one batch: every expectation with GX's BOOLEAN_ONLY result format (pass or fail), then
     only the failing ones again with COMPLETE, which lists their rows. A clean run never pays for listing
-    rows (1.3 s of a 4 s run at national scale); the results are those of one COMPLETE pass.
+    rows (1.3 s of a 4 s run at national scale). The verdicts are those of one COMPLETE pass, and so are
+    the results of the failing expectations; a passing one carries no counts (nothing reads them).
 
     Each pass is a GX ValidationDefinition, which loads the batch once. ``get_batch`` followed by
     ``Batch.validate`` loads it twice, and each load fingerprints the whole frame
@@ -373,6 +375,13 @@ def _skipped(name: str, data_file: str, reason: str) -> dict:
 def validate(targets_path: Path | None = None) -> list[dict]:
     """Run both suites; the targets suite is skipped (with a warning entry) while targets.csv does not exist."""
     start_importing_great_expectations()  # overlaps the preparation below
+    try:
+        return _validate(targets_path)
+    finally:
+        finish_background_import()  # never left importing behind a failure (a long-lived process goes on)
+
+
+def _validate(targets_path: Path | None) -> list[dict]:
     parameters = suite_parameters()
     entries = []
     for name in SUITES:

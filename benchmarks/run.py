@@ -206,7 +206,7 @@ def stage_validate(root: str) -> dict:
                     errors=sum(e["severity"] == "error" for e in failed),
                     warnings=sum(e["severity"] == "warning" for e in failed),
                     failed=[f"{e['expectation']} ({len(e['failing'])} rows)" for e in failed],
-                    prepare_s=round(prepared_s, 3), gx_import_s=round(import_s, 3), gx_validate_s=round(gx_s, 3))
+                    prepare_s=round(prepared_s, 3), gx_import_wait_s=round(import_s, 3), gx_validate_s=round(gx_s, 3))
 
 
 def stage_validate_floor(root: str) -> dict:
@@ -383,7 +383,7 @@ def notes(stages: dict) -> None:
     load["note"] = (f"{load['rows']:,} rows; vectorised loader (+{load['write_processed_s']} s writing the "
                     f"processed CSV/Parquet); floor result equal: {load['floor']['equal']}")
     v["note"] = (f"{v['expectations']} expectations, {v['errors']} error(s), {v['warnings']} warning(s); "
-                 f"prepare {v['prepare_s']} s (GX importing beside it), then waiting for GX's import {v['gx_import_s']} s, "
+                 f"prepare {v['prepare_s']} s (GX importing beside it), then waiting for GX's import {v['gx_import_wait_s']} s, "
                  f"GX run {v['gx_validate_s']} s; "
                  f"GX = floor: {not v['floor_differs']}")
     a = stages["assess"]

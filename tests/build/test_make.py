@@ -6,6 +6,7 @@ steps a change would re-run. Needs the tree built first (`make test` builds befo
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -73,6 +74,21 @@ def test_plan_text_change_reruns_its_normalization_and_downstream(built_copy):
     assert "analysis.cli normalize 000-zhaotong" not in dry
     assert {"register", "validation", "assess", "searches", "report"} <= steps_that_would_run(built_copy)
     assert "statistics" not in steps_that_would_run(built_copy)
+
+
+def notebooks_that_would_run(tree) -> set[str]:
+    """The step notebooks a make would execute (the region profiles as one, run in one kernel)."""
+    env = {k: v for k, v in os.environ.items() if k != "EDUGAP_ROOT"}
+    dry = subprocess.run(["make", "--dry-run", "all"], cwd=tree, capture_output=True, text=True, env=env).stdout
+    return set(re.findall(r"analysis\.cli notebook notebooks/(\w+)\.py", dry))
+
+
+def test_a_step_notebook_reruns_when_a_table_it_reads_changes_and_only_then(built_copy):
+    assert notebooks_that_would_run(built_copy) == set()
+    touch(built_copy / "data/processed/candidates.csv")  # read by 02 alone (and by the data package)
+    assert notebooks_that_would_run(built_copy) == {"02_target_register"}
+    touch(built_copy / "notebooks/04_region_profile.py")
+    assert notebooks_that_would_run(built_copy) == {"02_target_register", "04_region_profile"}
 
 
 def test_report_source_change_rerenders_only_the_report(built_copy):

@@ -84,6 +84,10 @@ def test_gx_is_handed_the_suites_columns_with_repeating_text_as_categories(tree)
     read = {**suite, "expectations": [*suite["expectations"], {"type": "expect_column_values_to_be_unique",
                                                                "kwargs": {"column": "observation_id"}, "meta": {}}]}
     assert validation.gx_frame(read, frame)["observation_id"].equals(frame["observation_id"])  # read: whole, as text
+    conditional = {**suite, "expectations": [*suite["expectations"], {
+        "type": "expect_column_values_to_not_be_null", "meta": {},
+        "kwargs": {"column": "value", "row_condition": 'note=="x"', "condition_parser": "pandas"}}]}
+    assert validation.gx_frame(conditional, frame).equals(frame)  # a condition may read any column
     exact = {**suite, "expectations": [{**suite["expectations"][1], "kwargs": {
         **suite["expectations"][1]["kwargs"], "exact_match": True}}]}
     assert validation.gx_frame(exact, frame).columns == frame.columns

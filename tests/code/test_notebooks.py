@@ -71,13 +71,25 @@ print(sorted(name for name in dir() if name.startswith("seen_")))  # what an ear
 globals()["seen_" + label] = True
 
 # %%
+import warner  # warns once per place, as libraries do (the warning shows in every copy)
+warner.warn()
+
+# %%
 label * 3
 '''
 
 
-def test_copies_run_in_one_kernel_are_the_bytes_each_gives_in_a_kernel_of_its_own(tmp_path):
+def _script_with_a_warning_module(tmp_path, monkeypatch):
+    (tmp_path / "warner.py").write_text("import warnings\n\ndef warn():\n    warnings.warn('careful', UserWarning)\n",
+                                        encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))  # the kernel imports warner from here
     script = tmp_path / "profile.py"
     script.write_text(SHARED_KERNEL_SCRIPT, encoding="utf-8")
+    return script
+
+
+def test_copies_run_in_one_kernel_are_the_bytes_each_gives_in_a_kernel_of_its_own(tmp_path, monkeypatch):
+    script = _script_with_a_warning_module(tmp_path, monkeypatch)
     assert notebooks.main([str(script), str(tmp_path / "shared-{label}.ipynb"), "--each", "label=a,b,c"]) == 0
     for label in "abc":
         alone = tmp_path / f"alone-{label}.ipynb"
@@ -85,10 +97,12 @@ def test_copies_run_in_one_kernel_are_the_bytes_each_gives_in_a_kernel_of_its_ow
         shared = (tmp_path / f"shared-{label}.ipynb").read_bytes()
         assert shared == alone.read_bytes()
         assert b'"execution_count": 1' in shared and b"[]" in shared and f"'{label * 3}'".encode() in shared
+        assert b"UserWarning: careful" in shared
 
 
-def test_a_failing_copy_writes_no_copy(tmp_path):
-    script = tmp_path / "profile.py"
+def test_a_failing_copy_writes_no_copy_and_a_value_named_twice_is_refused(tmp_path, monkeypatch):
+    script = _script_with_a_warning_module(tmp_path, monkeypatch)
     script.write_text(SHARED_KERNEL_SCRIPT + "\n# %%\nassert label != 'b'\n", encoding="utf-8")
     assert notebooks.main([str(script), str(tmp_path / "shared-{label}.ipynb"), "--each", "label=a,b"]) == 1
+    assert notebooks.main([str(script), str(tmp_path / "shared-{label}.ipynb"), "--each", "label=a,a"]) == 2
     assert list(tmp_path.glob("shared-*")) == []

@@ -17,3 +17,14 @@ def test_relative_names_follow_the_root_each_time_it_changes(tmp_path, monkeypat
     assert paths.project_root() == second.resolve()
     assert paths.relative(second / "data" / "raw" / "x.csv") == "data/raw/x.csv"
     assert paths.relative(first / "data" / "raw" / "x.csv") == str(first / "data" / "raw" / "x.csv")
+
+
+def test_relative_names_follow_the_working_folder_for_a_relative_path(tmp_path, monkeypatch):
+    (tmp_path / "sub").mkdir()
+    monkeypatch.setenv("EDUGAP_ROOT", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+    assert paths.relative("x.csv") == "x.csv"
+    monkeypatch.chdir(tmp_path / "sub")
+    assert paths.relative("x.csv") == "sub/x.csv"
+    monkeypatch.setenv("EDUGAP_ROOT", "..")  # a relative root is taken from the working folder too
+    assert paths.project_root() == tmp_path.resolve() and paths.relative("x.csv") == "sub/x.csv"

@@ -52,6 +52,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -883,24 +884,29 @@ def _readonly(base: Path, work: Path):
     return [("", *classify_refusal(result, before, after, root, where_needed=False))]
 
 
+@contextmanager
+def nearly_full(folder: Path, keep: Path, room: int):
+    """``folder`` on a tmpfs holding its current files and ``room`` bytes more (root only), unmounted after."""
+    shutil.copytree(folder, keep, dirs_exist_ok=True)
+    used = sum(p.stat().st_size for p in keep.rglob("*") if p.is_file())
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={used + room}", "tmpfs", str(folder)], check=True)
+    try:
+        subprocess.run(["cp", "-a", f"{keep}/.", str(folder)], check=True)
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
 @attack("5 read-only / full disk", "full-disk-validate", "validate with data/processed on a full 1 MB tmpfs")
 def _full_disk(base: Path, work: Path):
     if os.geteuid() != 0:
         return [("", "skipped", "needs root to mount a small tmpfs")]
     root = staged_change(base, work, "full-disk-validate")
-    processed = root / "data/processed"
-    keep = work / "full-disk-keep"
-    shutil.copytree(processed, keep, dirs_exist_ok=True)
-    used = sum(p.stat().st_size for p in keep.rglob("*") if p.is_file())
-    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={used + 64 * 1024}", "tmpfs", str(processed)], check=True)
-    try:
-        subprocess.run(["cp", "-a", f"{keep}/.", str(processed)], check=True)
+    with nearly_full(root / "data/processed", work / "full-disk-keep", room=64 * 1024):
         before = outputs(root)
         result = step(root, "validate")
         after = outputs(root)
         temps = leftovers(root)
-    finally:
-        subprocess.run(["umount", str(processed)], check=False)
     if result.rc == 0:
         return [("", "accepted silently", "exit 0 on a full disk")]
     outcome, detail = classify_refusal(result, before, after, root, where_needed=False)
@@ -917,18 +923,11 @@ def _full_disk_staged(base: Path, work: Path):
     change_214(root)
     make(root, SNAP)
     staged = root / "data/interim/staged"
-    keep = work / "full-disk-staged-keep"
-    shutil.copytree(staged, keep, dirs_exist_ok=True)
-    used = sum(p.stat().st_size for p in keep.rglob("*") if p.is_file())
-    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={used + 16 * 1024}", "tmpfs", str(staged)], check=True)
-    try:
-        subprocess.run(["cp", "-a", f"{keep}/.", str(staged)], check=True)
+    with nearly_full(staged, work / "full-disk-staged-keep", room=16 * 1024):
         before = {p.name: p.read_bytes() for p in staged.iterdir()}
         result = step(root, "statistics")
         after = {p.name: p.read_bytes() for p in staged.iterdir()}
         temps = [p.name for p in staged.iterdir() if p.name.endswith(".tmp")]
-    finally:
-        subprocess.run(["umount", str(staged)], check=False)
     if result.rc == 0:
         return [("", "accepted silently", "exit 0 on a full disk")]
     outcome, detail = classify_refusal(result, {}, {}, root, where_needed=False)

@@ -186,12 +186,13 @@ def _parameter(ctx, param, values: tuple[str, ...]) -> dict[str, str]:
 def _each(ctx, param, value: str | None) -> tuple[str, list[str]] | None:
     if value is None:
         return None
-    key, sep, values = value.partition("=")
-    if not sep or not key.isidentifier() or not all(values.split(",")):
+    key, sep, listed = value.partition("=")
+    values = listed.split(",")
+    if not sep or not key.isidentifier() or not all(values):
         raise click.BadParameter(f"{value!r} is not NAME=VALUE,VALUE,...")
-    if len(set(values.split(","))) != len(values.split(",")):
+    if len(set(values)) != len(values):
         raise click.BadParameter(f"{value!r} names a value twice (each value is one executed copy)")
-    return key, values.split(",")
+    return key, values
 
 
 @step_command("notebook")

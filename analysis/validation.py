@@ -122,7 +122,7 @@ def sets_cut_to_frame(suite: dict, frame: pl.DataFrame, parameters: dict) -> dic
                 or len(whole) <= SMALL_SET):
             continue
         occurring = set().union(*(frame[c].drop_nulls().unique().to_list() for c in checked))
-        cut[name] = [v for v in parameters[name] if v in occurring]
+        cut[name] = [v for v in whole if v in occurring]
     return cut
 
 
